@@ -1,0 +1,304 @@
+//! Cases: a name, a kind, a weight and a *why*, and a body built from a check, a differential test against the
+//! reference, a scaling run or a memory measurement.
+
+use crate::alloc::MemoryWindow;
+use crate::approx::Approx;
+use crate::check::{Failure, Outcome};
+use crate::generator::{Gen, trial_seed};
+use crate::panic::catch;
+use crate::shrink::{Shrink, minimise};
+pub use harness_protocol::{CaseMeta, Kind};
+use harness_protocol::Metrics;
+use std::fmt::Debug;
+
+/// How many shrink steps a failing random input gets at most.
+const MAX_SHRINK_STEPS: u32 = 500;
+
+/// Settings a trial runs with, from the harness.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Ctx {
+    pub seed: u64,
+    pub memory_ratio: f64,
+    pub memory_slack: u64,
+}
+
+type Body = Box<dyn Fn(&Ctx, &str) -> Result<Metrics, Failure> + Send + Sync>;
+
+/// One hidden test: metadata the harness reads with `runner list`, and the code `runner run <name>` executes.
+pub struct Case {
+    pub(crate) meta: CaseMeta,
+    pub(crate) body: Body,
+}
+
+impl std::fmt::Debug for Case {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Case").field("meta", &self.meta).finish_non_exhaustive()
+    }
+}
+
+impl Case {
+    /// The case's metadata.
+    pub fn meta(&self) -> &CaseMeta {
+        &self.meta
+    }
+}
+
+/// Starts a case: `case("ties_order_by_id", Kind::EdgeTies, "equal spend must be ordered by merchant id")`.
+pub fn case(name: &str, kind: Kind, why: &str) -> CaseBuilder {
+    CaseBuilder {
+        meta: CaseMeta { name: name.to_owned(), kind, weight: 1, why: why.to_owned(), stage: "core".to_owned() },
+        trials: 200,
+        max_size: 40,
+        size: 1000,
+    }
+}
+
+/// Builder returned by [`case`]; finish it with one of `check`, `differential`, `scaling` or `memory`.
+#[derive(Debug, Clone)]
+pub struct CaseBuilder {
+    meta: CaseMeta,
+    trials: u32,
+    max_size: usize,
+    size: usize,
+}
+
+impl CaseBuilder {
+    /// Relative weight within its rubric area (default 1).
+    #[must_use]
+    pub fn weight(mut self, weight: u32) -> Self {
+        self.meta.weight = weight;
+        self
+    }
+
+    /// The problem stage this case belongs to (default `core`).
+    #[must_use]
+    pub fn stage(mut self, stage: &str) -> Self {
+        stage.clone_into(&mut self.meta.stage);
+        self
+    }
+
+    /// Number of random trials of a differential case (default 200).
+    #[must_use]
+    pub fn trials(mut self, trials: u32) -> Self {
+        self.trials = trials.max(1);
+        self
+    }
+
+    /// Largest size hint a differential case's generator sees; sizes ramp up from 1 (default 40).
+    #[must_use]
+    pub fn max_size(mut self, max_size: usize) -> Self {
+        self.max_size = max_size.max(1);
+        self
+    }
+
+    /// Size of the input of a scaling or memory case (default 1000).
+    #[must_use]
+    pub fn size(mut self, size: usize) -> Self {
+        self.size = size;
+        self
+    }
+
+    /// A fixed example: the body calls the candidate and checks what it returns.
+    pub fn check(self, body: impl Fn() -> Outcome + Send + Sync + 'static) -> Case {
+        Case { meta: self.meta, body: Box::new(move |_, _| body().map(|()| Metrics::default())) }
+    }
+
+    /// Seeded random inputs compared against the reference; a failing input is shrunk before it is reported.
+    pub fn differential<I, O>(
+        self,
+        generate: impl Fn(&mut Gen) -> I + Send + Sync + 'static,
+        candidate: impl Fn(&I) -> O + Send + Sync + 'static,
+        reference: impl Fn(&I) -> O + Send + Sync + 'static,
+    ) -> Case
+    where
+        I: Shrink + Debug + 'static,
+        O: Approx + Debug + 'static,
+    {
+        let (trials, max_size) = (self.trials, self.max_size);
+        let body = move |ctx: &Ctx, name: &str| {
+            let compare = |input: &I| differ(&candidate, &reference, input);
+            for trial in 0..trials {
+                let seed = trial_seed(ctx.seed, name, u64::from(trial));
+                let size = 1 + (max_size - 1) * trial as usize / (trials as usize).max(2).saturating_sub(1);
+                let input = generate(&mut Gen::new(seed, size));
+                if let Some(failure) = compare(&input)? {
+                    let (small, failure, steps) =
+                        minimise(input, failure, MAX_SHRINK_STEPS, |i| compare(i).ok().flatten());
+                    let mut failure = failure.with_input(&small);
+                    failure.report.trial_seed = Some(seed);
+                    failure.report.shrink_steps = Some(steps);
+                    return Err(failure.context(format!("random trial {} of {trials}", trial + 1)));
+                }
+            }
+            Ok(Metrics::default())
+        };
+        Case { meta: self.meta, body: Box::new(body) }
+    }
+
+    /// One large seeded input: the candidate must give the reference's answer within the trial's time limit.
+    pub fn scaling<I, O>(
+        self,
+        generate: impl Fn(&mut Gen) -> I + Send + Sync + 'static,
+        candidate: impl Fn(&I) -> O + Send + Sync + 'static,
+        reference: impl Fn(&I) -> O + Send + Sync + 'static,
+    ) -> Case
+    where
+        I: Debug + 'static,
+        O: Approx + Debug + 'static,
+    {
+        let size = self.size;
+        let body = move |ctx: &Ctx, name: &str| {
+            let input = generate(&mut Gen::new(trial_seed(ctx.seed, name, 0), size));
+            if let Some(failure) = differ(&candidate, &reference, &input)? {
+                return Err(failure.context(format!("input of size {size}")));
+            }
+            Ok(Metrics { size: Some(size as u64), ..Metrics::default() })
+        };
+        Case { meta: self.meta, body: Box::new(body) }
+    }
+
+    /// Peak heap bytes of the candidate's call, held to a budget relative to the reference's peak on the same input.
+    /// `input` is called once per side, outside the measured window (a lazy reader costs nothing until read).
+    pub fn memory<I, O>(
+        self,
+        input: impl Fn(usize) -> I + Send + Sync + 'static,
+        candidate: impl Fn(I) -> O + Send + Sync + 'static,
+        reference: impl Fn(I) -> O + Send + Sync + 'static,
+    ) -> Case
+    where
+        O: Approx + Debug + 'static,
+    {
+        let size = self.size;
+        let body = move |ctx: &Ctx, _: &str| {
+            let reference_input = input(size);
+            let window = MemoryWindow::start();
+            let expected = catch(|| reference(reference_input))
+                .map_err(|m| Failure::new(format!("the reference panicked (a problem bug): {m}")))?;
+            let reference_peak = window.peak_bytes();
+            let candidate_input = input(size);
+            let window = MemoryWindow::start();
+            let actual = catch(|| candidate(candidate_input)).map_err(|m| Failure::panicked(&m))?;
+            let peak = window.peak_bytes();
+            let budget = ((reference_peak as f64 * ctx.memory_ratio) as u64).max(reference_peak + ctx.memory_slack);
+            let metrics = Metrics {
+                peak_bytes: Some(peak),
+                reference_peak_bytes: Some(reference_peak),
+                budget_bytes: Some(budget),
+                size: Some(size as u64),
+            };
+            if !actual.approx_eq(&expected) {
+                return Err(Failure::mismatch("wrong answer on the memory input", &expected, &actual));
+            }
+            if peak > budget {
+                return Err(Failure::new(format!(
+                    "peak heap {} over a budget of {} (reference peak {}) on an input of {size} items",
+                    human_bytes(peak),
+                    human_bytes(budget),
+                    human_bytes(reference_peak)
+                )));
+            }
+            Ok(metrics)
+        };
+        Case { meta: self.meta, body: Box::new(body) }
+    }
+}
+
+/// Runs both sides on `input`: `Ok(None)` when they agree, `Ok(Some(failure))` when the candidate differs or
+/// panics, `Err` when the reference itself panics (a bug in the problem, not the candidate).
+fn differ<I: Debug, O: Approx + Debug>(
+    candidate: &dyn Fn(&I) -> O,
+    reference: &dyn Fn(&I) -> O,
+    input: &I,
+) -> Result<Option<Failure>, Failure> {
+    let expected =
+        catch(|| reference(input)).map_err(|m| Failure::new(format!("the reference panicked (a problem bug): {m}")))?;
+    Ok(match catch(|| candidate(input)) {
+        Err(message) => Some(Failure::panicked(&message)),
+        Ok(actual) if actual.approx_eq(&expected) => None,
+        Ok(actual) => Some(Failure::mismatch("differs from the reference", &expected, &actual)),
+    })
+}
+
+/// `1.5 MiB`-style rendering of a byte count.
+pub(crate) fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 { format!("{bytes} B") } else { format!("{value:.1} {}", UNITS[unit]) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // The allocator counts every thread; the slack absorbs what the small tests allocate meanwhile.
+    const CTX: Ctx = Ctx { seed: 1, memory_ratio: 2.0, memory_slack: 400 * 1024 };
+
+    fn sorted(v: &Vec<i64>) -> Vec<i64> {
+        let mut v = v.clone();
+        v.sort_unstable();
+        v
+    }
+
+    #[test]
+    fn a_differential_case_passes_when_both_sides_agree() {
+        let _serial = crate::alloc::serial();
+        let c = case("sorts", Kind::Correctness, "sorted").differential(|g| g.vec(g.size(), |g| g.i64(-9, 9)), sorted, sorted);
+        assert!((c.body)(&CTX, "sorts").is_ok());
+    }
+
+    #[test]
+    fn a_differential_failure_is_shrunk_to_a_small_input() {
+        let _serial = crate::alloc::serial();
+        let buggy = |v: &Vec<i64>| {
+            let mut out = sorted(v);
+            out.dedup();
+            out
+        };
+        let c = case("sorts", Kind::Correctness, "sorted").differential(|g| g.vec(g.size(), |g| g.i64(0, 3)), buggy, sorted);
+        let failure = (c.body)(&CTX, "sorts").unwrap_err().into_report();
+        let input = failure.input.unwrap();
+        // The smallest failing input is a duplicated pair.
+        assert_eq!(input.matches(',').count(), 2, "{input}");
+        assert!(failure.shrink_steps.unwrap() > 0);
+        assert!(failure.message.starts_with("random trial "));
+    }
+
+    #[test]
+    fn a_candidate_panic_is_a_failure_not_a_crash() {
+        let _serial = crate::alloc::serial();
+        let c = case("first", Kind::EdgeEmpty, "empty").differential(
+            |g| g.list(|g| g.i64(0, 3)),
+            |v: &Vec<i64>| v[0],
+            |v: &Vec<i64>| v.first().copied().unwrap_or(0),
+        );
+        let failure = (c.body)(&CTX, "first").unwrap_err();
+        assert!(failure.is_panic());
+        assert_eq!(failure.into_report().input.unwrap(), "[]");
+    }
+
+    #[test]
+    fn a_memory_case_fails_a_candidate_that_holds_its_input() {
+        let _serial = crate::alloc::serial();
+        let streaming = |n: usize| (0..n as u64).sum::<u64>();
+        let collecting = |n: usize| (0..n as u64).collect::<Vec<_>>().iter().sum::<u64>();
+        let ok = case("mem", Kind::Memory, "streams").size(400_000).memory(|n| n, streaming, streaming);
+        if let Err(f) = (ok.body)(&CTX, "mem") {
+            panic!("{}", f.message());
+        }
+        let bad = case("mem", Kind::Memory, "streams").size(400_000).memory(|n| n, collecting, streaming);
+        let failure = (bad.body)(&CTX, "mem").unwrap_err();
+        assert!(failure.message().contains("over a budget"), "{}", failure.message());
+    }
+
+    #[test]
+    fn byte_counts_read_naturally() {
+        let _serial = crate::alloc::serial();
+        assert_eq!(human_bytes(512), "512 B");
+        assert_eq!(human_bytes(3 * 1024 * 1024 / 2), "1.5 MiB");
+    }
+}

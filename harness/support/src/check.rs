@@ -1,0 +1,145 @@
+//! Checks a case body makes: `expect_eq` with a diff on mismatch, `expect`, `fail`, and context on failures.
+
+use crate::approx::Approx;
+use crate::diff::render_diff;
+use harness_protocol::FailureReport;
+use std::fmt::Debug;
+
+/// Why a check failed. Built by the `expect*` functions; rendered by the harness.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Failure {
+    pub(crate) report: FailureReport,
+    pub(crate) panicked: bool,
+}
+
+/// What a check or a case body returns.
+pub type Outcome = Result<(), Failure>;
+
+impl Failure {
+    /// A failure with only a message.
+    pub fn new(message: impl Into<String>) -> Self {
+        Failure { report: FailureReport { message: message.into(), ..FailureReport::default() }, panicked: false }
+    }
+
+    /// A failure from comparing two values; non-generic so that suites stay cheap to compile.
+    pub fn mismatch(message: impl Into<String>, expected: &dyn Debug, actual: &dyn Debug) -> Self {
+        let expected = format!("{expected:#?}");
+        let actual = format!("{actual:#?}");
+        let diff = render_diff(&expected, &actual);
+        Failure {
+            report: FailureReport {
+                message: message.into(),
+                expected: Some(expected),
+                actual: Some(actual),
+                diff: Some(diff),
+                ..FailureReport::default()
+            },
+            panicked: false,
+        }
+    }
+
+    /// The candidate's code panicked with `message`.
+    pub fn panicked(message: &str) -> Self {
+        let mut failure = Failure::new(format!("panicked: {message}"));
+        failure.panicked = true;
+        failure
+    }
+
+    /// Prefixes the message with where the failure happened (`"batch of three: "`).
+    #[must_use]
+    pub fn context(mut self, context: impl Into<String>) -> Self {
+        self.report.message = format!("{}: {}", context.into(), self.report.message);
+        self
+    }
+
+    /// Attaches the input that showed the failure (shown only when the grader reveals inputs).
+    #[must_use]
+    pub fn with_input(mut self, input: &dyn Debug) -> Self {
+        self.report.input = Some(format!("{input:#?}"));
+        self
+    }
+
+    /// The message as the report will show it.
+    pub fn message(&self) -> &str {
+        &self.report.message
+    }
+
+    /// Whether the failure is a panic of the candidate's code.
+    pub fn is_panic(&self) -> bool {
+        self.panicked
+    }
+
+    /// The protocol form of this failure.
+    pub fn into_report(self) -> FailureReport {
+        self.report
+    }
+}
+
+/// Adds context to a failed [`Outcome`].
+pub trait Context {
+    /// Prefixes the failure's message, if any.
+    #[must_use]
+    fn context(self, context: impl Into<String>) -> Self;
+}
+
+impl Context for Outcome {
+    fn context(self, context: impl Into<String>) -> Self {
+        self.map_err(|failure| failure.context(context))
+    }
+}
+
+/// Passes when `actual` equals `expected` (floats within tolerance, NaN equal to NaN); else fails with a diff.
+pub fn expect_eq<T: Approx + Debug + ?Sized>(actual: &T, expected: &T) -> Outcome {
+    if actual.approx_eq(expected) { Ok(()) } else { Err(Failure::mismatch("wrong answer", &expected, &actual)) }
+}
+
+/// Passes when `condition` holds; else fails with `message`.
+pub fn expect(condition: bool, message: impl Into<String>) -> Outcome {
+    if condition { Ok(()) } else { Err(Failure::new(message)) }
+}
+
+/// Fails with `message`.
+pub fn fail(message: impl Into<String>) -> Outcome {
+    Err(Failure::new(message))
+}
+
+/// Unwraps an `Ok`, or fails naming the error the candidate returned.
+pub fn expect_ok<T, E: Debug>(result: Result<T, E>, what: &str) -> Result<T, Failure> {
+    result.map_err(|error| Failure::new(format!("{what}: expected Ok, got Err({error:?})")))
+}
+
+/// Unwraps an `Err`, or fails naming the value the candidate returned.
+pub fn expect_err<T: Debug, E>(result: Result<T, E>, what: &str) -> Result<E, Failure> {
+    match result {
+        Ok(value) => Err(Failure::new(format!("{what}: expected an error, got Ok({value:?})"))),
+        Err(error) => Ok(error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expect_eq_reports_both_values_and_a_diff() {
+        let failure = expect_eq(&vec![1, 2, 4], &vec![1, 2, 3]).unwrap_err();
+        let report = failure.into_report();
+        assert_eq!(report.message, "wrong answer");
+        assert!(report.expected.unwrap().contains('3'));
+        assert!(report.actual.unwrap().contains('4'));
+        let diff = report.diff.unwrap();
+        assert!(diff.contains("-    [-3,-]") && diff.contains("+    {+4,+}"), "{diff}");
+    }
+
+    #[test]
+    fn context_prefixes_the_message() {
+        let outcome: Outcome = fail("boom").context("empty batch");
+        assert_eq!(outcome.unwrap_err().message(), "empty batch: boom");
+    }
+
+    #[test]
+    fn expect_err_fails_on_ok() {
+        let result: Result<u8, &str> = Ok(1);
+        assert!(expect_err(result, "duplicate keys").is_err());
+    }
+}

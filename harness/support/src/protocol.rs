@@ -1,0 +1,51 @@
+//! The runner's end of the result channel: the pipe the harness passed, and one record written to it.
+
+use harness_protocol::{ENV_MEMORY_RATIO, ENV_MEMORY_SLACK, ENV_NONCE, ENV_RESULT_FD, ENV_SEED};
+pub use harness_protocol::{CaseRecord, ListRecord, Metrics, PROTOCOL_VERSION, Status};
+
+use std::fs::File;
+use std::io::Write;
+use std::os::fd::FromRawFd;
+
+use crate::case::Ctx;
+
+/// Where records go: the harness's pipe, and the nonce they must carry.
+pub(crate) struct Channel {
+    file: File,
+    pub nonce: String,
+}
+
+impl Channel {
+    /// The channel the harness set up, if this runner was started by the harness. Takes the variables out of the
+    /// environment so code run later does not see them.
+    pub fn from_env() -> Option<Channel> {
+        let fd: i32 = std::env::var(ENV_RESULT_FD).ok()?.parse().ok()?;
+        let nonce = std::env::var(ENV_NONCE).unwrap_or_default();
+        // SAFETY: called at the start of main, before any other thread exists.
+        unsafe {
+            std::env::remove_var(ENV_RESULT_FD);
+            std::env::remove_var(ENV_NONCE);
+        }
+        // SAFETY: the harness opened this descriptor for us and nothing else in this process owns it.
+        let file = unsafe { File::from_raw_fd(fd) };
+        Some(Channel { file, nonce })
+    }
+
+    /// Writes one record as a JSON line and flushes it.
+    pub fn send(&mut self, record: &impl harness_protocol::Serialize) -> std::io::Result<()> {
+        let mut line = serde_json::to_vec(record)?;
+        line.push(b'\n');
+        self.file.write_all(&line)?;
+        self.file.flush()
+    }
+}
+
+/// Trial settings from the environment, with defaults for a runner started by hand.
+pub(crate) fn ctx_from_env() -> Ctx {
+    let var = |name: &str| std::env::var(name).ok();
+    Ctx {
+        seed: var(ENV_SEED).and_then(|s| s.parse().ok()).unwrap_or(1),
+        memory_ratio: var(ENV_MEMORY_RATIO).and_then(|s| s.parse().ok()).unwrap_or(2.0),
+        memory_slack: var(ENV_MEMORY_SLACK).and_then(|s| s.parse().ok()).unwrap_or(256 * 1024),
+    }
+}

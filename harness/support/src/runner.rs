@@ -1,0 +1,103 @@
+//! The runner's `main`: the harness protocol (`list`, `run <case>`) when started by the harness, libtest-style
+//! output (via libtest-mimic) when a problem author runs the binary by hand.
+
+use crate::case::{Case, Ctx};
+use crate::check::Failure;
+use crate::panic::{catch, install_hook};
+use crate::protocol::{Channel, ctx_from_env};
+use harness_protocol::{CaseRecord, ListRecord, Metrics, PROTOCOL_VERSION, Status};
+use libtest_mimic::{Arguments, Failed, Trial};
+use std::collections::HashSet;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// Entry point of a generated runner: `fn main() -> ExitCode { harness_support::main(suite::cases()) }`.
+pub fn main(cases: Vec<Case>) -> ExitCode {
+    install_hook();
+    let mut seen = HashSet::new();
+    if let Some(dup) = cases.iter().find(|c| !seen.insert(c.meta.name.clone())) {
+        eprintln!("error: the suite declares the case `{}` twice", dup.meta.name);
+        return ExitCode::from(2);
+    }
+    let ctx = ctx_from_env();
+    match Channel::from_env() {
+        Some(channel) => protocol_main(channel, &ctx, cases),
+        None => human_main(ctx, cases),
+    }
+}
+
+fn protocol_main(mut channel: Channel, ctx: &Ctx, cases: Vec<Case>) -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let sent = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["list"] => channel.send(&ListRecord {
+            nonce: channel.nonce.clone(),
+            version: PROTOCOL_VERSION,
+            cases: cases.iter().map(|c| c.meta.clone()).collect(),
+        }),
+        ["run", name] => {
+            let Some(case) = cases.iter().find(|c| c.meta.name == *name) else {
+                eprintln!("error: no case named `{name}`");
+                return ExitCode::from(2);
+            };
+            let (status, failure, metrics) = run_case(case, ctx);
+            channel.send(&CaseRecord {
+                nonce: channel.nonce.clone(),
+                version: PROTOCOL_VERSION,
+                case: case.meta.name.clone(),
+                status,
+                failure: failure.map(Failure::into_report),
+                metrics,
+            })
+        }
+        _ => {
+            eprintln!("usage: runner list | runner run <case>");
+            return ExitCode::from(2);
+        }
+    };
+    match sent {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: failed to write the result record: {error}");
+            ExitCode::from(3)
+        }
+    }
+}
+
+/// Runs one case body, turning a panic that escapes it into a `Panic` status.
+fn run_case(case: &Case, ctx: &Ctx) -> (Status, Option<Failure>, Metrics) {
+    match catch(|| (case.body)(ctx, &case.meta.name)) {
+        Ok(Ok(metrics)) => (Status::Pass, None, metrics),
+        Ok(Err(failure)) => {
+            let status = if failure.is_panic() { Status::Panic } else { Status::Fail };
+            (status, Some(failure), Metrics::default())
+        }
+        Err(message) => (Status::Panic, Some(Failure::panicked(&message)), Metrics::default()),
+    }
+}
+
+fn human_main(ctx: Ctx, cases: Vec<Case>) -> ExitCode {
+    let args = Arguments::from_args();
+    let trials = cases
+        .into_iter()
+        .map(Arc::new)
+        .map(|case| {
+            let meta = case.meta.clone();
+            Trial::test(meta.name.clone(), move || match run_case(&case, &ctx) {
+                (Status::Pass, _, _) => Ok(()),
+                (_, failure, _) => {
+                    let report = failure.map(Failure::into_report).unwrap_or_default();
+                    let mut text = format!("{}\n  why: {}", report.message, case.meta.why);
+                    if let Some(diff) = report.diff {
+                        text.push_str(&format!("\n  diff (- expected, + actual):\n{diff}"));
+                    }
+                    if let Some(input) = report.input {
+                        text.push_str(&format!("\n  input: {input}"));
+                    }
+                    Err(Failed::from(text))
+                }
+            })
+            .with_kind(meta.kind.as_str())
+        })
+        .collect();
+    libtest_mimic::run(&args, trials).exit_code()
+}
