@@ -1,1 +1,13 @@
-fn main() {}
+//! `harness`: the command-line entry point. The only place errors are printed.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    match harness::cli::run() {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(error.exit_code())
+        }
+    }
+}

@@ -1,0 +1,76 @@
+//! The harness's error type and the process exit codes it maps to.
+//!
+//! Errors read as lowercase "failed to …" fragments; only `main` prints them.
+
+use std::path::PathBuf;
+
+/// Exit codes of the `harness` binary (also listed in the README).
+pub mod exit {
+    /// The command did what was asked (a grade was produced, verify matched every expectation).
+    pub const OK: u8 = 0;
+    /// Verify found a solution whose verdict differs from its expectation, or a grade fell below `--min-score`.
+    pub const MISMATCH: u8 = 1;
+    /// Bad command line: unknown problem, missing folder, bad flag.
+    pub const USAGE: u8 = 2;
+    /// The candidate could not be built (compile error, wrong signature, rejected manifest); a verdict was printed.
+    pub const NOT_BUILT: u8 = 3;
+    /// A problem package is broken (problem.toml, hidden suite, reference).
+    pub const PROBLEM: u8 = 4;
+    /// The harness or its environment failed (cargo missing, I/O error, runner protocol violation).
+    pub const HARNESS: u8 = 5;
+}
+
+/// Everything that stops a command from producing its result.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The user asked for something that does not exist or makes no sense.
+    #[error("{0}")]
+    Usage(String),
+    /// A problem package is broken.
+    #[error("{0}")]
+    Problem(#[from] ProblemError),
+    /// An I/O operation on a named path failed.
+    #[error("failed to {action} {}: {source}", path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// Anything else that went wrong inside the harness or its tools.
+    #[error("{0}")]
+    Harness(String),
+}
+
+impl Error {
+    /// Shorthand for an [`Error::Io`].
+    pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        Error::Io { action, path: path.into(), source }
+    }
+
+    /// The exit code `main` returns for this error.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Usage(_) => exit::USAGE,
+            Error::Problem(_) => exit::PROBLEM,
+            Error::Io { .. } | Error::Harness(_) => exit::HARNESS,
+        }
+    }
+}
+
+/// A broken problem package, located as precisely as we can: file, line and key.
+#[derive(Debug, thiserror::Error)]
+#[error("failed to load {}{}: {message}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
+pub struct ProblemError {
+    pub path: PathBuf,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl ProblemError {
+    pub fn new(path: impl Into<PathBuf>, line: Option<usize>, message: impl Into<String>) -> ProblemError {
+        ProblemError { path: path.into(), line, message: message.into() }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

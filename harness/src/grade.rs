@@ -1,0 +1,223 @@
+//! Grading one candidate folder against one problem: prepare the job, build, list and run the cases, run the
+//! candidate's own tests, score. Returns data; reporters render it.
+
+use crate::cargo::{Build, Cargo};
+use crate::error::{Error, ProblemError, Result};
+use crate::job::{self, Job};
+use crate::layout::Layout;
+use crate::problem::Problem;
+use crate::quality::{self, Quality};
+use crate::rubric::{self, Scorecard};
+use crate::trial::{self, CaseResult, Settings};
+use serde::Serialize;
+use std::path::Path;
+use std::time::Instant;
+
+/// Most compiler errors quoted in a verdict.
+const MAX_DIAGNOSTICS: usize = 12;
+/// Most bytes of compiler output quoted in a verdict.
+const MAX_DIAGNOSTIC_BYTES: usize = 12 * 1024;
+/// The seed trials use unless `--seed` says otherwise (fixed, so verdicts repeat).
+pub const DEFAULT_SEED: u64 = 20_261_124;
+
+/// How to grade.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub seed: u64,
+    /// Trials run at once.
+    pub jobs: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        let jobs = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        Options { seed: DEFAULT_SEED, jobs }
+    }
+}
+
+/// Whether the candidate could be graded at all.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Verdict {
+    /// Built and ran; the scorecard says how well.
+    Graded,
+    /// The candidate's crate does not compile.
+    CompileError { diagnostics: String },
+    /// The candidate compiles but its API does not match the spec (the hidden suite does not compile against it).
+    ApiMismatch { diagnostics: String },
+    /// The folder cannot be graded (no src/lib.rs, a dependency outside the allowlist, too large).
+    Rejected { reason: String },
+}
+
+impl Verdict {
+    pub fn built(&self) -> bool {
+        matches!(self, Verdict::Graded)
+    }
+
+    pub fn title(&self) -> &'static str {
+        match self {
+            Verdict::Graded => "graded",
+            Verdict::CompileError { .. } => "does not compile",
+            Verdict::ApiMismatch { .. } => "API does not match the spec",
+            Verdict::Rejected { .. } => "rejected",
+        }
+    }
+}
+
+/// Wall-clock seconds per phase.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Timings {
+    pub build_secs: f64,
+    pub run_secs: f64,
+    pub tests_secs: f64,
+}
+
+/// The result of grading one candidate.
+#[derive(Debug, Clone, Serialize)]
+pub struct Grade {
+    pub problem: String,
+    pub title: String,
+    pub candidate: String,
+    pub seed: u64,
+    pub verdict: Verdict,
+    pub scorecard: Scorecard,
+    pub cases: Vec<CaseResult>,
+    pub quality: Quality,
+    pub timings: Timings,
+    /// Things the candidate should know that are not case failures (skipped files, …).
+    pub notes: Vec<String>,
+}
+
+/// Grades `candidate` (a crate folder) against `problem`.
+pub fn grade(layout: &Layout, problem: &Problem, candidate: &Path, options: Options) -> Result<Grade> {
+    let mut grade = Grade {
+        problem: problem.slug.clone(),
+        title: problem.manifest.title.clone(),
+        candidate: candidate.display().to_string(),
+        seed: options.seed,
+        verdict: Verdict::Graded,
+        scorecard: Scorecard::zero(&problem.manifest.rubric),
+        cases: Vec::new(),
+        quality: Quality::default(),
+        timings: Timings::default(),
+        notes: Vec::new(),
+    };
+    if !candidate.is_dir() {
+        return Err(Error::Usage(format!("failed to find the candidate folder {}", candidate.display())));
+    }
+    let job = match job::prepare(layout, problem, candidate)? {
+        Ok(job) => job,
+        Err(rejection) => {
+            grade.verdict = Verdict::Rejected { reason: rejection.0 };
+            return Ok(grade);
+        }
+    };
+    grade.notes.extend(job.skipped.iter().map(|s| format!("skipped {s} (not a regular file)")));
+    let cargo = Cargo::new(layout.target_dir(), problem.manifest.limits.build_timeout());
+
+    let started = Instant::now();
+    let build = cargo.build(&job.manifest(), &job.runner)?;
+    grade.timings.build_secs = started.elapsed().as_secs_f64();
+    let cleanup = Cleanup { layout, job: &job, builds: Vec::new() };
+    let mut cleanup = cleanup;
+    if let Some(verdict) = build_verdict(layout, problem, &job, &build)? {
+        grade.verdict = verdict;
+        return Ok(grade);
+    }
+    let runner = build
+        .artifacts
+        .iter()
+        .find(|a| a.target == job.runner)
+        .and_then(|a| a.executable.clone())
+        .ok_or_else(|| Error::Harness("failed to find the runner executable in cargo's output".to_owned()))?;
+    cleanup.builds.push(build);
+
+    let started = Instant::now();
+    let settings = Settings { seed: options.seed, jobs: options.jobs };
+    let cases = trial::list(&runner, problem, settings)?;
+    grade.cases = trial::run_all(&runner, problem, &cases, settings)?;
+    grade.timings.run_secs = started.elapsed().as_secs_f64();
+
+    let started = Instant::now();
+    let tests = cargo.build_tests(&job.manifest(), "candidate")?;
+    grade.quality = quality::assess(&tests, problem.manifest.limits.scaling_timeout(), |t| job.scrub(t))?;
+    cleanup.builds.push(tests);
+    grade.timings.tests_secs = started.elapsed().as_secs_f64();
+
+    grade.scorecard = rubric::score(&problem.manifest.rubric, &grade.cases, &grade.quality);
+    Ok(grade)
+}
+
+/// `None` when the build succeeded; otherwise the verdict for the candidate, or an error when the problem itself
+/// (its reference or suite) or the harness is at fault.
+fn build_verdict(layout: &Layout, problem: &Problem, job: &Job, build: &Build) -> Result<Option<Verdict>> {
+    if build.success {
+        return Ok(None);
+    }
+    if build.timed_out {
+        return Ok(Some(Verdict::CompileError {
+            diagnostics: format!("the build did not finish within {}s", problem.manifest.limits.build_timeout_secs),
+        }));
+    }
+    let quote = |errors: Vec<&crate::cargo::Diagnostic>| {
+        cap(&errors.iter().take(MAX_DIAGNOSTICS).map(|d| job.scrub(&d.rendered)).collect::<String>())
+    };
+    let candidate_errors = build.errors_for("candidate");
+    if !candidate_errors.is_empty() {
+        return Ok(Some(Verdict::CompileError { diagnostics: quote(candidate_errors) }));
+    }
+    let reference = layout.solutions_dir(&problem.slug).join("reference");
+    let reference_target = job::package_name(&reference.join("Cargo.toml"))?.replace('-', "_");
+    let reference_errors = build.errors_for(&reference_target);
+    if !reference_errors.is_empty() {
+        return Err(ProblemError::new(reference, None, format!("the reference does not compile:\n{}", quote(reference_errors))).into());
+    }
+    let runner_errors = build.errors_for(&job.runner);
+    if !runner_errors.is_empty() {
+        return Ok(Some(Verdict::ApiMismatch { diagnostics: quote(runner_errors) }));
+    }
+    Ok(Some(Verdict::CompileError { diagnostics: cap(&job.scrub(build.stderr.trim())) }))
+}
+
+fn cap(text: &str) -> String {
+    if text.len() <= MAX_DIAGNOSTIC_BYTES {
+        return text.to_owned();
+    }
+    let end = (0..=MAX_DIAGNOSTIC_BYTES).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+    format!("{}\n… ({} more bytes of compiler output)", &text[..end], text.len() - end)
+}
+
+/// Removes this job's candidate and runner artifacts from the shared target dir when the grade is done, so the
+/// shared dir keeps only what is reused (dependencies, the reference, the support library).
+struct Cleanup<'a> {
+    layout: &'a Layout,
+    job: &'a Job,
+    builds: Vec<Build>,
+}
+
+impl Drop for Cleanup<'_> {
+    fn drop(&mut self) {
+        let release = self.layout.target_dir().join("release");
+        let mut prefixes = vec![format!("{}-", self.job.runner), self.job.runner.clone()];
+        for artifact in self.builds.iter().flat_map(|b| &b.artifacts).filter(|a| a.target == "candidate") {
+            for file in artifact.filenames.iter().chain(&artifact.executable) {
+                let Some(stem) = file.file_stem().and_then(|s| s.to_str()) else { continue };
+                if let Some((_, hash)) = stem.rsplit_once('-') {
+                    prefixes.push(format!("candidate-{hash}"));
+                    prefixes.push(format!("libcandidate-{hash}"));
+                }
+            }
+        }
+        for dir in [release.clone(), release.join("deps"), release.join(".fingerprint")] {
+            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+            for entry in entries.filter_map(std::result::Result::ok) {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let mine = prefixes.iter().any(|p| name == *p || name.starts_with(&format!("{p}.")) || name.starts_with(&format!("{p}-")) || (p.ends_with('-') && name.starts_with(p.as_str())));
+                if mine {
+                    let path = entry.path();
+                    let _ = if path.is_dir() { std::fs::remove_dir_all(&path) } else { std::fs::remove_file(&path) };
+                }
+            }
+        }
+    }
+}

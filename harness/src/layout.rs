@@ -1,0 +1,88 @@
+//! Where things live: the repository root with its `problems/`, `solutions/` and the shared target dir.
+
+use crate::error::{Error, Result};
+use crate::problem::Problem;
+use std::path::{Path, PathBuf};
+
+/// The problem bank and solution folders the harness works from.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub root: PathBuf,
+}
+
+impl Layout {
+    /// Uses `explicit` (from `--root` or `HARNESS_ROOT`) if given; otherwise the nearest ancestor of the current
+    /// directory with a `problems/` folder and a `Cargo.toml`; otherwise the checkout this binary was built from.
+    pub fn discover(explicit: Option<PathBuf>) -> Result<Layout> {
+        if let Some(root) = explicit {
+            if !root.join("problems").is_dir() {
+                return Err(Error::Usage(format!("failed to find a problems/ folder under {}", root.display())));
+            }
+            return Layout::at(&root);
+        }
+        let cwd = std::env::current_dir().map_err(|e| Error::io("read", ".", e))?;
+        if let Some(root) = cwd.ancestors().find(|d| d.join("problems").is_dir() && d.join("Cargo.toml").is_file()) {
+            return Layout::at(root);
+        }
+        let built_from = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        if built_from.join("problems").is_dir() {
+            return Layout::at(&built_from);
+        }
+        Err(Error::Usage("failed to find the problem bank: run inside the checkout or pass --root".to_owned()))
+    }
+
+    fn at(root: &Path) -> Result<Layout> {
+        let root = root.canonicalize().map_err(|e| Error::io("resolve", root, e))?;
+        Ok(Layout { root })
+    }
+
+    pub fn problems_dir(&self) -> PathBuf {
+        self.root.join("problems")
+    }
+
+    pub fn solutions_dir(&self, slug: &str) -> PathBuf {
+        self.root.join("solutions").join(slug)
+    }
+
+    /// The one target dir every candidate build shares, so dependencies compile once.
+    pub fn target_dir(&self) -> PathBuf {
+        self.root.join("target").join("harness")
+    }
+
+    /// The pinned lock file job builds start from.
+    pub fn lock_file(&self) -> PathBuf {
+        self.root.join("Cargo.lock")
+    }
+
+    /// The support library hidden suites are written against.
+    pub fn support_crate(&self) -> PathBuf {
+        self.root.join("harness").join("support")
+    }
+
+    /// Slugs of every problem folder (those holding a `problem.toml`), sorted.
+    pub fn problem_slugs(&self) -> Result<Vec<String>> {
+        let dir = self.problems_dir();
+        let entries = std::fs::read_dir(&dir).map_err(|e| Error::io("read", &dir, e))?;
+        let mut slugs: Vec<String> = entries
+            .filter_map(std::result::Result::ok)
+            .filter(|e| e.path().join("problem.toml").is_file())
+            .filter_map(|e| e.file_name().to_str().map(str::to_owned))
+            .collect();
+        slugs.sort();
+        Ok(slugs)
+    }
+
+    /// Loads one problem by slug; an unknown slug is a usage error naming the known ones.
+    pub fn problem(&self, slug: &str) -> Result<Problem> {
+        let slugs = self.problem_slugs()?;
+        if !slugs.iter().any(|s| s == slug) {
+            return Err(Error::Usage(format!("failed to find problem `{slug}` (known: {})", slugs.join(", "))));
+        }
+        Ok(Problem::load(&self.problems_dir().join(slug))?)
+    }
+
+    /// Every problem, loaded.
+    pub fn problems(&self) -> Result<Vec<Problem>> {
+        self.problem_slugs()?.iter().map(|slug| Ok(Problem::load(&self.problems_dir().join(slug))?)).collect()
+    }
+}

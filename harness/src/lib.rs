@@ -1,0 +1,17 @@
+//! The harness engine: load problem packages, build a candidate against a hidden suite, run its cases in child
+//! processes, score them on the rubric. The engine returns data; `report` renders it; only `main` prints errors.
+
+pub mod cargo;
+pub mod cli;
+pub mod error;
+pub mod grade;
+pub mod job;
+pub mod layout;
+pub mod problem;
+pub mod process;
+pub mod quality;
+pub mod report;
+pub mod rubric;
+pub mod starter;
+pub mod trial;
+pub mod verify;

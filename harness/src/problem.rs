@@ -1,0 +1,282 @@
+//! A problem package: `problem.toml` (validated strictly), the candidate-facing `spec.md`, the `interviewer.md`
+//! notes, the `hidden/suite.rs` test suite and the `starter/` crate.
+
+use crate::error::ProblemError;
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// How hard the problem is for its time box.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Difficulty {
+    Easy,
+    Medium,
+    Hard,
+}
+
+/// One stage of the interview: the core task or a follow-up wrinkle.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stage {
+    pub id: String,
+    pub title: String,
+}
+
+/// Points per rubric area; they sum to 100.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Weights {
+    pub correctness: u32,
+    pub edge_cases: u32,
+    pub performance: u32,
+    pub quality: u32,
+}
+
+impl Weights {
+    pub fn total(&self) -> u32 {
+        self.correctness + self.edge_cases + self.performance + self.quality
+    }
+}
+
+/// Resource limits for building and running the candidate.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Wall-clock limit of one correctness or edge-case trial.
+    pub trial_timeout_secs: u64,
+    /// Wall-clock limit of one scaling or memory trial (generous: a quadratic solution should blow through it).
+    pub scaling_timeout_secs: u64,
+    /// Address-space limit of a trial process.
+    pub memory_limit_mb: u64,
+    /// How much of a trial's stdout and stderr is kept.
+    pub output_limit_kb: u64,
+    /// Wall-clock limit of building the candidate against the suite.
+    pub build_timeout_secs: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            trial_timeout_secs: 10,
+            scaling_timeout_secs: 20,
+            memory_limit_mb: 4096,
+            output_limit_kb: 64,
+            build_timeout_secs: 600,
+        }
+    }
+}
+
+impl Limits {
+    pub fn trial_timeout(&self) -> Duration {
+        Duration::from_secs(self.trial_timeout_secs)
+    }
+    pub fn scaling_timeout(&self) -> Duration {
+        Duration::from_secs(self.scaling_timeout_secs)
+    }
+    pub fn build_timeout(&self) -> Duration {
+        Duration::from_secs(self.build_timeout_secs)
+    }
+}
+
+/// How the memory cases budget the candidate against the reference: `max(reference × ratio, reference + slack)`.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Budget {
+    pub memory_ratio: f64,
+    pub memory_slack_kib: u64,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget { memory_ratio: 2.0, memory_slack_kib: 256 }
+    }
+}
+
+/// The `problem.toml` file as written.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub title: String,
+    /// One sentence for `harness list`.
+    pub summary: String,
+    pub difficulty: Difficulty,
+    pub time_box_minutes: u32,
+    /// The interview-guide patterns the problem exercises.
+    pub tags: Vec<String>,
+    pub stages: Vec<Stage>,
+    pub rubric: Weights,
+    #[serde(default)]
+    pub limits: Limits,
+    #[serde(default)]
+    pub budget: Budget,
+}
+
+/// A loaded, validated problem package.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub slug: String,
+    pub dir: PathBuf,
+    pub manifest: Manifest,
+}
+
+impl Problem {
+    /// Reads and validates `dir/problem.toml` and checks the package's files are there.
+    pub fn load(dir: &Path) -> Result<Problem, ProblemError> {
+        let path = dir.join("problem.toml");
+        let text = std::fs::read_to_string(&path).map_err(|e| ProblemError::new(&path, None, e.to_string()))?;
+        let manifest = parse_manifest(&path, &text)?;
+        let slug = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+        let problem = Problem { slug, dir: dir.to_path_buf(), manifest };
+        for required in [problem.spec_path(), problem.interviewer_path(), problem.suite_path()] {
+            if !required.is_file() {
+                return Err(ProblemError::new(&required, None, "the file is missing"));
+            }
+        }
+        if !problem.starter_dir().join("src").join("lib.rs").is_file() {
+            return Err(ProblemError::new(problem.starter_dir(), None, "the starter crate has no src/lib.rs"));
+        }
+        Ok(problem)
+    }
+
+    pub fn spec_path(&self) -> PathBuf {
+        self.dir.join("spec.md")
+    }
+    pub fn interviewer_path(&self) -> PathBuf {
+        self.dir.join("interviewer.md")
+    }
+    pub fn suite_path(&self) -> PathBuf {
+        self.dir.join("hidden").join("suite.rs")
+    }
+    pub fn starter_dir(&self) -> PathBuf {
+        self.dir.join("starter")
+    }
+    pub fn manifest_path(&self) -> PathBuf {
+        self.dir.join("problem.toml")
+    }
+    pub fn has_stage(&self, id: &str) -> bool {
+        self.manifest.stages.iter().any(|s| s.id == id)
+    }
+}
+
+/// Parses and validates a manifest, locating any error at its line and key.
+pub fn parse_manifest(path: &Path, text: &str) -> Result<Manifest, ProblemError> {
+    let manifest: Manifest = toml::from_str(text).map_err(|e| {
+        let line = e.span().map(|span| line_of(text, span.start));
+        let key = line.and_then(|l| key_on_line(text, l));
+        let message = e.message().trim().to_owned();
+        let message = match key {
+            Some(key) if !message.contains(&format!("`{key}`")) => format!("key `{key}`: {message}"),
+            _ => message,
+        };
+        ProblemError::new(path, line, message)
+    })?;
+    let at = |needle: &str| text.lines().position(|l| l.trim_start().starts_with(needle)).map(|i| i + 1);
+    let total = manifest.rubric.total();
+    if total != 100 {
+        return Err(ProblemError::new(path, at("[rubric]"), format!("rubric points sum to {total}, not 100")));
+    }
+    if manifest.stages.is_empty() {
+        return Err(ProblemError::new(path, None, "at least one [[stages]] entry is required"));
+    }
+    let mut seen = HashSet::new();
+    for stage in &manifest.stages {
+        if !seen.insert(stage.id.as_str()) {
+            return Err(ProblemError::new(path, at("id"), format!("stage id `{}` is declared twice", stage.id)));
+        }
+    }
+    let limits = &manifest.limits;
+    for (key, value) in [
+        ("trial_timeout_secs", limits.trial_timeout_secs),
+        ("scaling_timeout_secs", limits.scaling_timeout_secs),
+        ("memory_limit_mb", limits.memory_limit_mb),
+        ("output_limit_kb", limits.output_limit_kb),
+        ("build_timeout_secs", limits.build_timeout_secs),
+    ] {
+        if value == 0 {
+            return Err(ProblemError::new(path, at(key), format!("key `{key}` must be greater than 0")));
+        }
+    }
+    if !(manifest.budget.memory_ratio >= 1.0 && manifest.budget.memory_ratio.is_finite()) {
+        return Err(ProblemError::new(path, at("memory_ratio"), "key `memory_ratio` must be a finite number >= 1.0"));
+    }
+    Ok(manifest)
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+/// The bare key assigned on a line (`key = value`), if any.
+fn key_on_line(text: &str, line: usize) -> Option<String> {
+    let (key, _) = text.lines().nth(line - 1)?.split_once('=')?;
+    let key = key.trim().trim_matches('"');
+    (!key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'))
+        .then(|| key.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+title = "T"
+summary = "S"
+difficulty = "medium"
+time_box_minutes = 45
+tags = ["heap"]
+
+[[stages]]
+id = "core"
+title = "Core"
+
+[rubric]
+correctness = 40
+edge_cases = 25
+performance = 15
+quality = 20
+"#;
+
+    fn parse(text: &str) -> Result<Manifest, ProblemError> {
+        parse_manifest(Path::new("p/problem.toml"), text)
+    }
+
+    #[test]
+    fn a_valid_manifest_parses_with_default_limits() {
+        let m = parse(GOOD).unwrap();
+        assert_eq!(m.rubric.total(), 100);
+        assert_eq!(m.limits.trial_timeout_secs, 10);
+        assert!((m.budget.memory_ratio - 2.0).abs() < f64::EPSILON);
+    }
+
+    #[test]
+    fn an_unknown_key_is_rejected_with_its_line_and_name() {
+        let text = GOOD.replace("tags = [\"heap\"]", "tags = [\"heap\"]\ncolour = \"red\"");
+        let err = parse(&text).unwrap_err().to_string();
+        assert!(err.starts_with("failed to load p/problem.toml:7: "), "{err}");
+        assert!(err.contains("`colour`"), "{err}");
+    }
+
+    #[test]
+    fn a_wrongly_typed_value_names_its_key() {
+        let err = parse(&GOOD.replace("time_box_minutes = 45", "time_box_minutes = \"soon\"")).unwrap_err();
+        assert_eq!(err.line, Some(6));
+        assert!(err.message.contains("`time_box_minutes`"), "{}", err.message);
+    }
+
+    #[test]
+    fn rubric_points_must_sum_to_one_hundred() {
+        let err = parse(&GOOD.replace("quality = 20", "quality = 10")).unwrap_err();
+        assert!(err.message.contains("sum to 90"), "{}", err.message);
+        assert_eq!(err.line, Some(13));
+    }
+
+    #[test]
+    fn zero_limits_and_duplicate_stages_are_rejected() {
+        let err = parse(&format!("{GOOD}\n[limits]\ntrial_timeout_secs = 0\n")).unwrap_err();
+        assert!(err.message.contains("trial_timeout_secs"), "{}", err.message);
+        let twice = GOOD.replace("[rubric]", "[[stages]]\nid = \"core\"\ntitle = \"Again\"\n\n[rubric]");
+        assert!(parse(&twice).unwrap_err().message.contains("declared twice"));
+    }
+}

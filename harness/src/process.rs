@@ -1,0 +1,219 @@
+//! The one owner of child processes: spawning in their own session, the result channel on fd 3, resource limits,
+//! wall-clock timeouts that kill the whole process group, and capped capture of stdout and stderr.
+
+use serde::Serialize;
+use std::io::Read;
+use std::os::fd::{FromRawFd, OwnedFd, RawFd};
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// How long readers may keep draining after the child is gone (a grandchild that escaped the group may hold a pipe).
+const DRAIN_GRACE: Duration = Duration::from_secs(2);
+
+/// What a child may use.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub timeout: Duration,
+    /// Bytes of stdout and of stderr kept (the rest is drained and counted).
+    pub output_cap: usize,
+    /// Bytes kept from the result channel.
+    pub channel_cap: usize,
+    /// Address-space limit (`RLIMIT_AS`), if any.
+    pub address_space: Option<u64>,
+}
+
+/// Captured output: the first `cap` bytes, and how many more were dropped.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Captured {
+    pub text: String,
+    pub dropped_bytes: u64,
+}
+
+/// How the child ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "value")]
+pub enum Exit {
+    Code(i32),
+    Signal(i32),
+    TimedOut,
+}
+
+/// Everything a finished child left behind.
+#[derive(Debug)]
+pub struct Finished {
+    pub exit: Exit,
+    pub stdout: Captured,
+    pub stderr: Captured,
+    /// Bytes written to the result channel (fd 3), if one was opened.
+    pub channel: Vec<u8>,
+    pub elapsed: Duration,
+}
+
+impl Finished {
+    pub fn success(&self) -> bool {
+        self.exit == Exit::Code(0)
+    }
+}
+
+/// Runs `command` to completion or timeout. With `channel`, the child finds a pipe on fd 3 to write its result to.
+pub fn run(mut command: Command, limits: Limits, channel: bool) -> std::io::Result<Finished> {
+    let pipe = if channel { Some(pipe()?) } else { None };
+    let write_fd: Option<RawFd> = pipe.as_ref().map(|(_, w)| std::os::fd::AsRawFd::as_raw_fd(w));
+    let address_space = limits.address_space;
+    command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    // SAFETY: the closure only makes async-signal-safe system calls (setsid, dup2, setrlimit) between fork and exec.
+    unsafe {
+        command.pre_exec(move || {
+            if libc::setsid() < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            if let Some(fd) = write_fd {
+                // dup2 clears close-on-exec on the new descriptor, so only fd 3 survives exec.
+                if libc::dup2(fd, harness_protocol::RESULT_FD) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+            }
+            let no_core = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+            libc::setrlimit(libc::RLIMIT_CORE, &raw const no_core);
+            if let Some(bytes) = address_space {
+                let limit = libc::rlimit { rlim_cur: bytes, rlim_max: bytes };
+                libc::setrlimit(libc::RLIMIT_AS, &raw const limit);
+            }
+            Ok(())
+        });
+    }
+    let start = Instant::now();
+    let mut child = command.spawn()?;
+    let pid = child.id() as libc::pid_t;
+    let channel_reader = pipe.map(|(read, write)| {
+        drop(write);
+        reader(std::fs::File::from(read), limits.channel_cap)
+    });
+    let stdout = reader(child.stdout.take().expect("stdout is piped"), limits.output_cap);
+    let stderr = reader(child.stderr.take().expect("stderr is piped"), limits.output_cap);
+
+    let (done_tx, done_rx) = mpsc::channel();
+    let waiter = thread::spawn(move || {
+        let status = child.wait();
+        let _ = done_tx.send(());
+        status
+    });
+    let timed_out = done_rx.recv_timeout(limits.timeout).is_err();
+    // Kill the whole group: on timeout the child itself, otherwise anything it left running.
+    // SAFETY: plain system call; the group id is the child's pid because it called setsid.
+    unsafe {
+        libc::killpg(pid, libc::SIGKILL);
+    }
+    let status = waiter.join().map_err(|_| std::io::Error::other("the wait thread panicked"))??;
+    let elapsed = start.elapsed();
+    let exit = if timed_out {
+        Exit::TimedOut
+    } else if let Some(code) = status.code() {
+        Exit::Code(code)
+    } else {
+        Exit::Signal(status.signal().unwrap_or(0))
+    };
+    let deadline = Instant::now() + DRAIN_GRACE;
+    let (channel, _) = channel_reader.map(|r| r.finish(deadline)).unwrap_or_default();
+    let (out, out_dropped) = stdout.finish(deadline);
+    let (err, err_dropped) = stderr.finish(deadline);
+    Ok(Finished {
+        exit,
+        stdout: Captured { text: String::from_utf8_lossy(&out).into_owned(), dropped_bytes: out_dropped },
+        stderr: Captured { text: String::from_utf8_lossy(&err).into_owned(), dropped_bytes: err_dropped },
+        channel,
+        elapsed,
+    })
+}
+
+/// A pipe whose both ends close on exec (the write end is re-opened as fd 3 in the child).
+fn pipe() -> std::io::Result<(OwnedFd, OwnedFd)> {
+    let mut fds = [0; 2];
+    // SAFETY: `fds` has room for the two descriptors pipe2 writes.
+    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: pipe2 succeeded, so both descriptors are open and owned by nobody else.
+    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+}
+
+/// A thread draining one pipe: keeps the first `cap` bytes, counts the rest.
+struct Reader(mpsc::Receiver<(Vec<u8>, u64)>);
+
+impl Reader {
+    /// The bytes read by `deadline` (whatever was read if the pipe is still open then).
+    fn finish(self, deadline: Instant) -> (Vec<u8>, u64) {
+        self.0.recv_timeout(deadline.saturating_duration_since(Instant::now())).unwrap_or_default()
+    }
+}
+
+fn reader(mut source: impl Read + Send + 'static, cap: usize) -> Reader {
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let mut kept = Vec::new();
+        let mut dropped = 0u64;
+        let mut buf = [0u8; 8192];
+        loop {
+            match source.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    let room = cap.saturating_sub(kept.len()).min(n);
+                    kept.extend_from_slice(&buf[..room]);
+                    dropped += (n - room) as u64;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => break,
+            }
+        }
+        let _ = tx.send((kept, dropped));
+    });
+    Reader(rx)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limits(secs: u64) -> Limits {
+        Limits { timeout: Duration::from_secs(secs), output_cap: 16, channel_cap: 1024, address_space: None }
+    }
+
+    fn sh(script: &str) -> Command {
+        let mut c = Command::new("sh");
+        c.arg("-c").arg(script);
+        c
+    }
+
+    #[test]
+    fn output_is_captured_up_to_the_cap_and_the_rest_counted() {
+        let done = run(sh("printf '%s' 0123456789abcdefXYZ; echo oops >&2; exit 4"), limits(5), false).unwrap();
+        assert_eq!(done.exit, Exit::Code(4));
+        assert_eq!(done.stdout.text, "0123456789abcdef");
+        assert_eq!(done.stdout.dropped_bytes, 3);
+        assert_eq!(done.stderr.text, "oops\n");
+    }
+
+    #[test]
+    fn the_result_channel_arrives_on_fd_3() {
+        let done = run(sh("echo '{\"ok\":true}' >&3"), limits(5), true).unwrap();
+        assert!(done.success());
+        assert_eq!(String::from_utf8(done.channel).unwrap(), "{\"ok\":true}\n");
+    }
+
+    #[test]
+    fn a_hang_is_killed_at_the_timeout_with_its_children() {
+        let done = run(sh("sleep 30 & sleep 30; echo never"), limits(1), false).unwrap();
+        assert_eq!(done.exit, Exit::TimedOut);
+        assert!(done.elapsed < Duration::from_secs(10), "{:?}", done.elapsed);
+        assert_eq!(done.stdout.text, "");
+    }
+
+    #[test]
+    fn a_crash_reports_its_signal() {
+        let done = run(sh("kill -SEGV $$"), limits(5), false).unwrap();
+        assert_eq!(done.exit, Exit::Signal(libc::SIGSEGV));
+    }
+}

@@ -1,0 +1,98 @@
+//! The quality area, for now: the candidate's own tests, compiled and run, counted.
+
+use crate::cargo::Build;
+use crate::error::{Error, Result};
+use crate::process::{self, Exit, Limits};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::process::Command;
+use std::time::Duration;
+
+/// What the candidate's own tests did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Quality {
+    pub passed: usize,
+    pub total: usize,
+    /// Names of tests that failed, hung or never reported.
+    pub failed: Vec<String>,
+    /// Why there is nothing to count, or what went wrong while running the tests.
+    pub note: Option<String>,
+}
+
+/// Runs the test executables `build` produced; `scrub` cleans paths out of a compile error.
+pub fn assess(build: &Build, timeout: Duration, scrub: impl Fn(&str) -> String) -> Result<Quality> {
+    if !build.success {
+        let first = build.diagnostics.iter().find(|d| d.level == "error").map(|d| scrub(&d.rendered));
+        let note = match first {
+            Some(error) => format!("the candidate's tests do not compile:\n{}", error.trim_end()),
+            None if build.timed_out => "compiling the candidate's tests timed out".to_owned(),
+            None => format!("the candidate's tests do not compile: {}", scrub(build.stderr.trim())),
+        };
+        return Ok(Quality { note: Some(note), ..Quality::default() });
+    }
+    let mut quality = Quality::default();
+    for exe in build.artifacts.iter().filter(|a| a.test).filter_map(|a| a.executable.as_ref()) {
+        let limits = Limits { timeout, output_cap: 1 << 20, channel_cap: 0, address_space: None };
+        let run = |args: &[&str]| {
+            let mut command = Command::new(exe);
+            command.args(args).env("RUST_BACKTRACE", "0");
+            process::run(command, limits, false)
+                .map_err(|e| Error::Harness(format!("failed to run the candidate's tests {}: {e}", exe.display())))
+        };
+        let listed = run(&["--list", "--format", "terse"])?;
+        let names: Vec<String> =
+            listed.stdout.text.lines().filter_map(|l| l.strip_suffix(": test")).map(str::to_owned).collect();
+        if names.is_empty() {
+            continue;
+        }
+        let done = run(&["--test-threads", "2"])?;
+        let results = parse_results(&done.stdout.text);
+        for name in names {
+            let result = results.get(name.as_str()).copied();
+            if result == Some(None) {
+                continue; // #[ignore]d: neither passes nor counts
+            }
+            quality.total += 1;
+            match result.flatten() {
+                Some(true) => quality.passed += 1,
+                Some(false) => quality.failed.push(name),
+                None if done.exit == Exit::TimedOut => quality.failed.push(format!("{name} (timed out)")),
+                None => quality.failed.push(format!("{name} (no result)")),
+            }
+        }
+    }
+    if quality.total == 0 {
+        quality.note = Some("no tests found: write at least one #[test]".to_owned());
+    }
+    Ok(quality)
+}
+
+/// `test name ... ok` lines: name → `Some(passed)`, or `None` for an ignored test.
+fn parse_results(stdout: &str) -> BTreeMap<&str, Option<bool>> {
+    stdout
+        .lines()
+        .filter_map(|line| line.strip_prefix("test "))
+        .filter_map(|rest| rest.rsplit_once(" ... "))
+        .filter_map(|(name, verdict)| match verdict.trim() {
+            "ok" => Some((name, Some(true))),
+            "FAILED" => Some((name, Some(false))),
+            "ignored" => Some((name, None)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn libtest_result_lines_are_read_by_name() {
+        let out = "running 3 tests\ntest a::b ... ok\ntest c ... FAILED\ntest d ... ignored\n\ntest result: FAILED.";
+        let results = parse_results(out);
+        assert_eq!(results.get("a::b"), Some(&Some(true)));
+        assert_eq!(results.get("c"), Some(&Some(false)));
+        assert_eq!(results.get("d"), Some(&None));
+        assert_eq!(results.get("test"), None);
+    }
+}

@@ -1,0 +1,230 @@
+//! Running a built runner: `list` its cases, then each case in its own child process with its own timeout, reading
+//! the result record from the channel (never from stdout).
+
+use crate::error::{Error, Result};
+use crate::process::{self, Exit, Finished, Limits};
+use crate::problem::Problem;
+use harness_protocol::{
+    CaseMeta, CaseRecord, ENV_MEMORY_RATIO, ENV_MEMORY_SLACK, ENV_NONCE, ENV_RESULT_FD, ENV_SEED, FailureReport, Kind,
+    ListRecord, Metrics, PROTOCOL_VERSION, RESULT_FD, Status,
+};
+use serde::Serialize;
+use std::io::Read;
+use std::path::Path;
+use std::process::Command;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+/// Bytes of a trial's stderr quoted in a crash report.
+const STDERR_TAIL: usize = 1500;
+
+/// How one case ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Pass,
+    Fail,
+    Panic,
+    Timeout,
+    /// The process died (signal, abort, out of memory) before reporting.
+    Crash,
+}
+
+impl Outcome {
+    pub fn passed(self) -> bool {
+        self == Outcome::Pass
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Pass => "passed",
+            Outcome::Fail => "failed",
+            Outcome::Panic => "panicked",
+            Outcome::Timeout => "timed out",
+            Outcome::Crash => "crashed",
+        }
+    }
+}
+
+/// One case's result.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseResult {
+    #[serde(flatten)]
+    pub meta: CaseMeta,
+    pub outcome: Outcome,
+    pub failure: Option<FailureReport>,
+    pub metrics: Metrics,
+    pub elapsed_secs: f64,
+    /// What the candidate printed (truncated), when the case did not pass.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub output: String,
+}
+
+/// Settings every trial of a grade shares.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    pub seed: u64,
+    pub jobs: usize,
+}
+
+/// Asks the runner which cases the suite has.
+pub fn list(runner: &Path, problem: &Problem, settings: Settings) -> Result<Vec<CaseMeta>> {
+    let nonce = nonce();
+    let done = spawn(runner, &["list"], problem, settings, &nonce, problem.manifest.limits.trial_timeout())?;
+    let failed = |why: String| Error::Harness(format!("failed to list the hidden cases of `{}`: {why}", problem.slug));
+    if !done.success() {
+        return Err(failed(format!("{} {}", describe_exit(done.exit), tail(&done.stderr.text))));
+    }
+    let record: ListRecord = first_record(&done.channel).ok_or_else(|| failed("no list record".to_owned()))?;
+    if record.nonce != nonce || record.version != PROTOCOL_VERSION {
+        return Err(failed(format!("bad record (protocol version {})", record.version)));
+    }
+    if record.cases.is_empty() {
+        return Err(failed("the suite has no cases".to_owned()));
+    }
+    if let Some(case) = record.cases.iter().find(|c| !problem.has_stage(&c.stage)) {
+        return Err(failed(format!("case `{}` names stage `{}`, not in problem.toml", case.name, case.stage)));
+    }
+    Ok(record.cases)
+}
+
+/// Runs every case, `settings.jobs` at a time; results come back in the suite's order.
+pub fn run_all(runner: &Path, problem: &Problem, cases: &[CaseMeta], settings: Settings) -> Result<Vec<CaseResult>> {
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Result<CaseResult>>>> = Mutex::new((0..cases.len()).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..settings.jobs.clamp(1, cases.len().max(1)) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(meta) = cases.get(i) else { break };
+                    let result = run_one(runner, problem, meta, settings);
+                    results.lock().expect("no worker panics while holding the lock")[i] = Some(result);
+                }
+            });
+        }
+    });
+    results.into_inner().expect("workers are done").into_iter().map(|r| r.expect("every case ran")).collect()
+}
+
+fn run_one(runner: &Path, problem: &Problem, meta: &CaseMeta, settings: Settings) -> Result<CaseResult> {
+    let limits = &problem.manifest.limits;
+    let timeout = match meta.kind {
+        Kind::Scaling | Kind::Memory => limits.scaling_timeout(),
+        _ => limits.trial_timeout(),
+    };
+    let nonce = nonce();
+    let done = spawn(runner, &["run", &meta.name], problem, settings, &nonce, timeout)?;
+    let record: Option<CaseRecord> =
+        first_record(&done.channel).filter(|r: &CaseRecord| r.nonce == nonce && r.case == meta.name);
+    let output = if done.stdout.text.is_empty() && done.stderr.text.is_empty() {
+        String::new()
+    } else {
+        let mut text = format!("{}{}", done.stdout.text, done.stderr.text);
+        if done.stdout.dropped_bytes + done.stderr.dropped_bytes > 0 {
+            text.push_str(&format!("\n… {} more bytes", done.stdout.dropped_bytes + done.stderr.dropped_bytes));
+        }
+        text
+    };
+    let (outcome, failure, metrics) = match (done.exit, record) {
+        (Exit::TimedOut, _) => (
+            Outcome::Timeout,
+            Some(FailureReport {
+                message: format!("did not finish within {}s (an infinite loop or a far slower algorithm)", timeout.as_secs()),
+                ..FailureReport::default()
+            }),
+            Metrics::default(),
+        ),
+        (Exit::Code(0), Some(record)) => {
+            let outcome = match record.status {
+                Status::Pass => Outcome::Pass,
+                Status::Fail => Outcome::Fail,
+                Status::Panic => Outcome::Panic,
+            };
+            (outcome, record.failure, record.metrics)
+        }
+        (exit, _) => (
+            Outcome::Crash,
+            Some(FailureReport {
+                message: format!("the trial process {} {}", describe_exit(exit), tail(&done.stderr.text)).trim().to_owned(),
+                ..FailureReport::default()
+            }),
+            Metrics::default(),
+        ),
+    };
+    let output = if outcome.passed() { String::new() } else { output };
+    Ok(CaseResult { meta: meta.clone(), outcome, failure, metrics, elapsed_secs: done.elapsed.as_secs_f64(), output })
+}
+
+fn spawn(
+    runner: &Path,
+    args: &[&str],
+    problem: &Problem,
+    settings: Settings,
+    nonce: &str,
+    timeout: Duration,
+) -> Result<Finished> {
+    let mut command = Command::new(runner);
+    command
+        .args(args)
+        .env(ENV_RESULT_FD, RESULT_FD.to_string())
+        .env(ENV_NONCE, nonce)
+        .env(ENV_SEED, settings.seed.to_string())
+        .env(ENV_MEMORY_RATIO, problem.manifest.budget.memory_ratio.to_string())
+        .env(ENV_MEMORY_SLACK, (problem.manifest.budget.memory_slack_kib * 1024).to_string())
+        .env("RUST_BACKTRACE", "0");
+    let limits = Limits {
+        timeout,
+        output_cap: (problem.manifest.limits.output_limit_kb * 1024) as usize,
+        channel_cap: 4 << 20,
+        address_space: Some(problem.manifest.limits.memory_limit_mb << 20),
+    };
+    process::run(command, limits, true)
+        .map_err(|e| Error::Harness(format!("failed to start the runner {}: {e}", runner.display())))
+}
+
+fn first_record<T: serde::de::DeserializeOwned>(channel: &[u8]) -> Option<T> {
+    let text = String::from_utf8_lossy(channel);
+    text.lines().find(|l| !l.trim().is_empty()).and_then(|l| serde_json::from_str(l).ok())
+}
+
+fn describe_exit(exit: Exit) -> String {
+    match exit {
+        Exit::Code(code) => format!("exited with code {code} without reporting"),
+        Exit::Signal(signal) => {
+            let name = match signal {
+                libc::SIGSEGV => " (SIGSEGV)",
+                libc::SIGABRT => " (SIGABRT: abort, stack overflow or failed allocation)",
+                libc::SIGKILL => " (SIGKILL)",
+                libc::SIGBUS => " (SIGBUS)",
+                libc::SIGILL => " (SIGILL)",
+                libc::SIGFPE => " (SIGFPE)",
+                _ => "",
+            };
+            format!("was killed by signal {signal}{name}")
+        }
+        Exit::TimedOut => "timed out".to_owned(),
+    }
+}
+
+/// The last lines of stderr, for a crash message.
+fn tail(stderr: &str) -> String {
+    let trimmed = stderr.trim();
+    if trimmed.is_empty() {
+        return String::new();
+    }
+    let start = trimmed.len().saturating_sub(STDERR_TAIL);
+    let start = (start..trimmed.len()).find(|&i| trimmed.is_char_boundary(i)).unwrap_or(trimmed.len());
+    format!("; stderr: {}", &trimmed[start..])
+}
+
+/// A per-trial secret the record must echo, so stray writes to the channel are not mistaken for results.
+fn nonce() -> String {
+    let mut bytes = [0u8; 16];
+    if std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut bytes)).is_err() {
+        let fallback = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        bytes[..16].copy_from_slice(&fallback.as_nanos().to_le_bytes());
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

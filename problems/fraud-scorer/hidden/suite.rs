@@ -1,0 +1,251 @@
+//! Hidden suite: fraud scorer with an injected model.
+
+use harness_support::prelude::*;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use candidate as cand;
+use reference as refr;
+
+/// The fake model: each row's first feature is its probability (NaN for an empty row). Counts calls and rows seen.
+#[derive(Clone, Default)]
+struct Fake {
+    calls: Arc<AtomicUsize>,
+    rows: Arc<AtomicUsize>,
+    /// Drop this many probabilities from every answer (a broken model).
+    short_by: usize,
+}
+
+impl Fake {
+    fn answer(&self, rows: &[&[f64]]) -> Vec<f64> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.rows.fetch_add(rows.len(), Ordering::SeqCst);
+        let mut out: Vec<f64> = rows.iter().map(|r| r.first().copied().unwrap_or(f64::NAN)).collect();
+        out.truncate(out.len().saturating_sub(self.short_by));
+        out
+    }
+    fn calls(&self) -> usize {
+        self.calls.load(Ordering::SeqCst)
+    }
+}
+
+impl cand::Model for Fake {
+    fn predict_proba(&self, rows: &[&[f64]]) -> Vec<f64> {
+        self.answer(rows)
+    }
+}
+
+impl refr::Model for Fake {
+    fn predict_proba(&self, rows: &[&[f64]]) -> Vec<f64> {
+        self.answer(rows)
+    }
+}
+
+/// A batch as plain data: (threshold, [(id, probability, extra feature)]).
+type Input = (f64, Vec<(String, f64, f64)>);
+/// A comparable outcome: decisions as (id, probability, action) or the error's name.
+type Out = Result<Vec<(String, f64, &'static str)>, String>;
+
+fn cand_batch(rows: &[(String, f64, f64)]) -> Vec<cand::Transaction> {
+    rows.iter().map(|(id, p, x)| cand::Transaction { id: id.clone(), features: vec![*p, *x] }).collect()
+}
+
+fn refr_batch(rows: &[(String, f64, f64)]) -> Vec<refr::Transaction> {
+    rows.iter().map(|(id, p, x)| refr::Transaction { id: id.clone(), features: vec![*p, *x] }).collect()
+}
+
+fn cand_action(a: cand::Action) -> &'static str {
+    match a {
+        cand::Action::Approve => "approve",
+        cand::Action::Flag => "flag",
+        cand::Action::Review => "review",
+    }
+}
+
+fn refr_action(a: refr::Action) -> &'static str {
+    match a {
+        refr::Action::Approve => "approve",
+        refr::Action::Flag => "flag",
+        refr::Action::Review => "review",
+    }
+}
+
+fn cand_err(e: cand::ScoreError) -> String {
+    match e {
+        cand::ScoreError::InvalidThreshold(t) => format!("InvalidThreshold({t})"),
+        cand::ScoreError::InvalidBatchSize => "InvalidBatchSize".to_owned(),
+        cand::ScoreError::DuplicateId(id) => format!("DuplicateId({id})"),
+        cand::ScoreError::WrongLength { expected, got } => format!("WrongLength {{ expected: {expected}, got: {got} }}"),
+    }
+}
+
+fn refr_err(e: refr::ScoreError) -> String {
+    match e {
+        refr::ScoreError::InvalidThreshold(t) => format!("InvalidThreshold({t})"),
+        refr::ScoreError::InvalidBatchSize => "InvalidBatchSize".to_owned(),
+        refr::ScoreError::DuplicateId(id) => format!("DuplicateId({id})"),
+        refr::ScoreError::WrongLength { expected, got } => format!("WrongLength {{ expected: {expected}, got: {got} }}"),
+    }
+}
+
+fn cand_out(r: Result<Vec<cand::Decision>, cand::ScoreError>) -> Out {
+    r.map(|ds| ds.into_iter().map(|d| (d.id, d.probability, cand_action(d.action))).collect()).map_err(cand_err)
+}
+
+fn refr_out(r: Result<Vec<refr::Decision>, refr::ScoreError>) -> Out {
+    r.map(|ds| ds.into_iter().map(|d| (d.id, d.probability, refr_action(d.action))).collect()).map_err(refr_err)
+}
+
+/// Scores with the candidate; `chunk` selects `score_chunked`.
+fn run_cand(fake: &Fake, (threshold, rows): &Input, chunk: Option<usize>) -> Out {
+    let scorer = cand::Scorer::new(fake.clone(), *threshold).map_err(cand_err)?;
+    let batch = cand_batch(rows);
+    cand_out(match chunk {
+        Some(k) => scorer.score_chunked(&batch, k),
+        None => scorer.score(&batch),
+    })
+}
+
+fn run_refr(fake: &Fake, (threshold, rows): &Input, chunk: Option<usize>) -> Out {
+    let scorer = refr::Scorer::new(fake.clone(), *threshold).map_err(refr_err)?;
+    let batch = refr_batch(rows);
+    refr_out(match chunk {
+        Some(k) => scorer.score_chunked(&batch, k),
+        None => scorer.score(&batch),
+    })
+}
+
+fn rows(spec: &[(&str, f64)]) -> Vec<(String, f64, f64)> {
+    spec.iter().map(|(id, p)| ((*id).to_owned(), *p, 1.0)).collect()
+}
+
+/// Expected output for a fixed example, from the reference.
+fn both(input: &Input, chunk: Option<usize>) -> (Out, Out, Fake) {
+    let fake = Fake::default();
+    let actual = run_cand(&fake, input, chunk);
+    (actual, run_refr(&Fake::default(), input, chunk), fake)
+}
+
+/// Random batches with unique ids and probabilities spread over [0, 1) (never exactly on the threshold).
+fn random_batch(g: &mut Gen) -> Input {
+    let threshold = g.f64(0.05, 0.95);
+    let n = g.len();
+    let rows = (0..n).map(|i| (format!("t{i}"), g.f64(0.0, 1.0), g.f64(-5.0, 5.0))).collect();
+    (threshold, rows)
+}
+
+pub fn cases() -> Vec<Case> {
+    vec![
+        case("flags_and_approves_a_small_batch", Kind::Correctness, "the basic contract: one decision per transaction, in input order")
+            .weight(2)
+            .check(|| {
+                let input = (0.7, rows(&[("a", 0.9), ("b", 0.1), ("c", 0.71), ("d", 0.69)]));
+                let (actual, expected, _) = both(&input, None);
+                expect_eq(&actual, &expected)
+            }),
+        case("matches_the_reference_on_random_batches", Kind::Correctness, "decisions must agree with the rules on any batch")
+            .weight(3)
+            .differential(random_batch, |i| run_cand(&Fake::default(), i, None), |i| run_refr(&Fake::default(), i, None)),
+        case("calls_the_model_once_per_batch", Kind::Correctness, "the model is costly: one call with every row, not one per row")
+            .weight(3)
+            .check(|| {
+                let fake = Fake::default();
+                let input = (0.5, rows(&[("a", 0.2), ("b", 0.8), ("c", 0.4), ("d", 0.6), ("e", 0.9)]));
+                run_cand(&fake, &input, None).map_err(|e| Failure::new(format!("score returned Err({e})")))?;
+                expect(fake.calls() == 1, format!("the model was called {} times for one batch of 5", fake.calls()))?;
+                expect(fake.rows.load(Ordering::SeqCst) == 5, "the model did not see every row exactly once")
+            }),
+        case("duplicate_ids_are_rejected_before_scoring", Kind::Correctness, "a repeated id is an error, reported for its first repeat, with no model call")
+            .check(|| {
+                let fake = Fake::default();
+                let input = (0.5, rows(&[("a", 0.2), ("b", 0.8), ("c", 0.4), ("b", 0.6), ("a", 0.9)]));
+                let actual = run_cand(&fake, &input, None);
+                expect_eq(&actual, &Err("DuplicateId(b)".to_owned()))?;
+                expect(fake.calls() == 0, "the model was called for a batch that was going to be rejected")
+            }),
+        case("a_model_answering_the_wrong_length_is_an_error", Kind::Correctness, "a broken model must not be zipped silently into wrong decisions")
+            .check(|| {
+                let fake = Fake { short_by: 1, ..Fake::default() };
+                let input = (0.5, rows(&[("a", 0.2), ("b", 0.8), ("c", 0.4)]));
+                expect_eq(&run_cand(&fake, &input, None), &Err("WrongLength { expected: 3, got: 2 }".to_owned()))
+            }),
+        case("thresholds_outside_zero_to_one_are_rejected", Kind::Correctness, "a threshold is a probability: outside [0, 1] or NaN is an error")
+            .check(|| {
+                for t in [1.5, -0.1, f64::NAN, f64::INFINITY] {
+                    let result = cand::Scorer::new(Fake::default(), t).map(|_| ()).map_err(cand_err);
+                    expect(result.is_err(), format!("Scorer::new accepted the threshold {t}"))?;
+                }
+                for t in [0.0, 1.0, 0.5] {
+                    expect(cand::Scorer::new(Fake::default(), t).is_ok(), format!("Scorer::new rejected the threshold {t}"))?;
+                }
+                Ok(())
+            }),
+        case("chunked_matches_the_reference", Kind::Correctness, "chunking is an implementation detail: same decisions as one batch")
+            .stage("chunked")
+            .weight(2)
+            .differential(
+                |g| (random_batch(g), g.usize(1, 7)),
+                |(i, k)| run_cand(&Fake::default(), i, Some(*k)),
+                |(i, k)| run_refr(&Fake::default(), i, Some(*k)),
+            ),
+        case("chunked_calls_the_model_once_per_chunk", Kind::Correctness, "n rows in chunks of k need ceil(n / k) calls, no more")
+            .stage("chunked")
+            .weight(2)
+            .check(|| {
+                for (n, k, calls) in [(10, 3, 4), (9, 3, 3), (2, 5, 1)] {
+                    let fake = Fake::default();
+                    let spec: Vec<(String, f64, f64)> = (0..n).map(|i| (format!("t{i}"), 0.3, 0.0)).collect();
+                    run_cand(&fake, &(0.5, spec), Some(k)).map_err(|e| Failure::new(format!("score_chunked returned Err({e})")))?;
+                    expect(fake.calls() == calls, format!("{n} rows in chunks of {k}: {} model calls, expected {calls}", fake.calls()))?;
+                }
+                Ok(())
+            }),
+        case("chunk_size_zero_is_an_error", Kind::Correctness, "a zero chunk size can make no progress")
+            .stage("chunked")
+            .check(|| expect_eq(&run_cand(&Fake::default(), &(0.5, rows(&[("a", 0.2)])), Some(0)), &Err("InvalidBatchSize".to_owned()))),
+        case("an_empty_batch_is_scored_without_calling_the_model", Kind::EdgeEmpty, "no rows means no decisions and no wasted model call")
+            .weight(2)
+            .check(|| {
+                let fake = Fake::default();
+                expect_eq(&run_cand(&fake, &(0.5, Vec::new()), None), &Ok(Vec::new()))?;
+                expect(fake.calls() == 0, "the model was called for an empty batch")?;
+                let chunked = Fake::default();
+                expect_eq(&run_cand(&chunked, &(0.5, Vec::new()), Some(4)), &Ok(Vec::new()))?;
+                expect(chunked.calls() == 0, "the model was called for an empty chunked batch")
+            }),
+        case("a_single_transaction", Kind::EdgeSingle, "one row is still a batch: one call, one decision")
+            .check(|| {
+                let input = (0.5, rows(&[("only", 0.75)]));
+                let (actual, expected, fake) = both(&input, None);
+                expect_eq(&actual, &expected)?;
+                expect(fake.calls() == 1, "one transaction needs exactly one model call")
+            }),
+        case("a_probability_equal_to_the_threshold_is_flagged", Kind::EdgeTies, "the rule is >=: a score exactly at the threshold is flagged")
+            .weight(2)
+            .check(|| {
+                for (t, p) in [(0.5, 0.5), (0.0, 0.0), (1.0, 1.0), (0.3, 0.3)] {
+                    let input = (t, rows(&[("x", p)]));
+                    expect_eq(&run_cand(&Fake::default(), &input, None), &Ok(vec![("x".to_owned(), p, "flag")]))
+                        .context(format!("threshold {t}, probability {p}"))?;
+                }
+                Ok(())
+            }),
+        case("nan_and_out_of_range_probabilities_go_to_review", Kind::EdgeNan, "a broken score must never approve a payment silently")
+            .weight(2)
+            .check(|| {
+                let input = (0.5, rows(&[("nan", f64::NAN), ("high", 1.2), ("low", -0.1), ("ok", 0.2)]));
+                let (actual, expected, _) = both(&input, None);
+                expect_eq(&actual, &expected)
+            }),
+        case("scores_a_large_batch", Kind::Scaling, "300,000 transactions: duplicate checks and decisions must stay near-linear")
+            .size(300_000)
+            .scaling(
+                |g| {
+                    let n = g.size();
+                    (0.5, (0..n).map(|i| (format!("txn-{i:07}"), g.f64(0.0, 1.0), 0.0)).collect::<Vec<_>>())
+                },
+                |i: &Input| run_cand(&Fake::default(), i, None).map(|d| d.len()),
+                |i: &Input| run_refr(&Fake::default(), i, None).map(|d| d.len()),
+            ),
+    ]
+}
