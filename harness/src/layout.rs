@@ -44,9 +44,13 @@ impl Layout {
         self.root.join("solutions").join(slug)
     }
 
-    /// The one target dir every candidate build shares, so dependencies compile once.
+    /// The one target dir every candidate build shares, so dependencies compile once (`HARNESS_TARGET_DIR`
+    /// overrides it, e.g. to give parallel CI shards their own).
     pub fn target_dir(&self) -> PathBuf {
-        self.root.join("target").join("harness")
+        match std::env::var_os("HARNESS_TARGET_DIR") {
+            Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+            _ => self.root.join("target").join("harness"),
+        }
     }
 
     /// The pinned lock file job builds start from.

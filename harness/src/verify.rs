@@ -26,6 +26,9 @@ pub struct Row {
     pub solution: String,
     /// What the solution declares (`full marks` for the reference).
     pub expected: String,
+    /// The known bug, as its `expected.toml` describes it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bug: Option<String>,
     /// What grading found: areas that lost points, or the verdict if it did not build.
     pub got: String,
     pub total: f64,
@@ -104,7 +107,7 @@ pub fn check(problem: &Problem, solution: &str, expectation: Option<&Expectation
     };
     let expected = match expectation {
         None => "full marks".to_owned(),
-        Some(e) => format!("loses {} ({})", keys(&e.lose), e.bug),
+        Some(e) => format!("loses {}", keys(&e.lose)),
     };
     let empty_area = grade
         .scorecard
@@ -133,6 +136,7 @@ pub fn check(problem: &Problem, solution: &str, expectation: Option<&Expectation
         problem: problem.slug.clone(),
         solution: solution.to_owned(),
         expected,
+        bug: expectation.map(|e| e.bug.clone()),
         got,
         total: grade.scorecard.total,
         ok: mismatch.is_none(),

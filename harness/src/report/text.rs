@@ -135,7 +135,7 @@ fn case_evidence(out: &mut String, case: &CaseResult, reveal: bool) {
 
 /// The verify table and its summary line.
 pub fn verification(verification: &Verification) -> String {
-    let mut t = table(&["Problem", "Solution", "Expected", "Got", "Total", ""]);
+    let mut t = table(&["Problem", "Solution", "Expected", "Got", "Total", "Result", "Known bug"]);
     for row in &verification.rows {
         t.add_row(vec![
             Cell::new(&row.problem),
@@ -144,6 +144,7 @@ pub fn verification(verification: &Verification) -> String {
             Cell::new(&row.got),
             Cell::new(points(row.total)).set_alignment(CellAlignment::Right),
             Cell::new(if row.ok { "ok" } else { "MISMATCH" }),
+            Cell::new(row.bug.as_deref().unwrap_or("")),
         ]);
     }
     let mut out = format!("{t}\n");

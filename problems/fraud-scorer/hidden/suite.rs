@@ -126,10 +126,11 @@ fn both(input: &Input, chunk: Option<usize>) -> (Out, Out, Fake) {
     (actual, run_refr(&Fake::default(), input, chunk), fake)
 }
 
-/// Random batches with unique ids and probabilities spread over [0, 1) (never exactly on the threshold).
+/// Random non-empty batches (empty is an edge case of its own) with unique ids and probabilities spread over
+/// [0, 1), never exactly on the threshold.
 fn random_batch(g: &mut Gen) -> Input {
     let threshold = g.f64(0.05, 0.95);
-    let n = g.len();
+    let n = g.len().max(1);
     let rows = (0..n).map(|i| (format!("t{i}"), g.f64(0.0, 1.0), g.f64(-5.0, 5.0))).collect();
     (threshold, rows)
 }
