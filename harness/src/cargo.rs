@@ -72,14 +72,13 @@ impl Cargo {
         let mut command = Command::new(cargo);
         command
             .args(args)
-            .args(["--release", "--offline", "--message-format=json-render-diagnostics", "--manifest-path"])
+            .args(["--release", "--offline", "--message-format=json", "--manifest-path"])
             .arg(manifest)
             .env("CARGO_TARGET_DIR", &self.target_dir)
             .env("CARGO_TERM_COLOR", "never")
             .env_remove("RUSTC_WRAPPER")
             .current_dir(manifest.parent().unwrap_or(Path::new(".")));
-        let limits =
-            Limits { timeout: self.timeout, output_cap: 64 << 20, channel_cap: 0, address_space: None };
+        let limits = Limits { timeout: self.timeout, output_cap: 64 << 20, channel_cap: 0, address_space: None };
         let done = process::run(command, limits, false)
             .map_err(|e| Error::Harness(format!("failed to run cargo (is it installed?): {e}")))?;
         let mut build = Build {
@@ -109,6 +108,7 @@ impl Cargo {
 
 #[derive(Deserialize)]
 #[serde(tag = "reason", rename_all = "kebab-case")]
+#[allow(clippy::enum_variant_names)] // the names are cargo's `reason` values
 enum Message {
     CompilerMessage {
         target: Target,

@@ -77,7 +77,8 @@ pub fn run() -> Result<u8> {
             match format {
                 Format::Text => print(&text::problems(&problems)),
                 Format::Json => {
-                    let list: Vec<_> = problems.iter().map(|p| serde_json::json!({"slug": p.slug, "manifest": p.manifest})).collect();
+                    let list: Vec<_> =
+                        problems.iter().map(|p| serde_json::json!({"slug": p.slug, "manifest": p.manifest})).collect();
                     print(&json::render(&list));
                 }
             }

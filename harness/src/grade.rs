@@ -139,7 +139,7 @@ pub fn grade(layout: &Layout, problem: &Problem, candidate: &Path, options: Opti
     grade.timings.run_secs = started.elapsed().as_secs_f64();
 
     let started = Instant::now();
-    let tests = cargo.build_tests(&job.manifest(), "candidate")?;
+    let tests = cargo.build_tests(&job.manifest(), &job.candidate_package)?;
     grade.quality = quality::assess(&tests, problem.manifest.limits.scaling_timeout(), |t| job.scrub(t))?;
     cleanup.builds.push(tests);
     grade.timings.tests_secs = started.elapsed().as_secs_f64();
@@ -170,7 +170,12 @@ fn build_verdict(layout: &Layout, problem: &Problem, job: &Job, build: &Build) -
     let reference_target = job::package_name(&reference.join("Cargo.toml"))?.replace('-', "_");
     let reference_errors = build.errors_for(&reference_target);
     if !reference_errors.is_empty() {
-        return Err(ProblemError::new(reference, None, format!("the reference does not compile:\n{}", quote(reference_errors))).into());
+        return Err(ProblemError::new(
+            reference,
+            None,
+            format!("the reference does not compile:\n{}", quote(reference_errors)),
+        )
+        .into());
     }
     let runner_errors = build.errors_for(&job.runner);
     if !runner_errors.is_empty() {
@@ -198,7 +203,8 @@ struct Cleanup<'a> {
 impl Drop for Cleanup<'_> {
     fn drop(&mut self) {
         let release = self.layout.target_dir().join("release");
-        let mut prefixes = vec![format!("{}-", self.job.runner), self.job.runner.clone()];
+        // Fingerprints are named after packages (unique to this job), artifacts after targets plus a hash.
+        let mut prefixes = vec![self.job.runner.clone(), self.job.candidate_package.clone()];
         for artifact in self.builds.iter().flat_map(|b| &b.artifacts).filter(|a| a.target == "candidate") {
             for file in artifact.filenames.iter().chain(&artifact.executable) {
                 let Some(stem) = file.file_stem().and_then(|s| s.to_str()) else { continue };
@@ -212,7 +218,9 @@ impl Drop for Cleanup<'_> {
             let Ok(entries) = std::fs::read_dir(&dir) else { continue };
             for entry in entries.filter_map(std::result::Result::ok) {
                 let name = entry.file_name().to_string_lossy().into_owned();
-                let mine = prefixes.iter().any(|p| name == *p || name.starts_with(&format!("{p}.")) || name.starts_with(&format!("{p}-")) || (p.ends_with('-') && name.starts_with(p.as_str())));
+                let mine = prefixes
+                    .iter()
+                    .any(|p| name == *p || name.starts_with(&format!("{p}.")) || name.starts_with(&format!("{p}-")));
                 if mine {
                     let path = entry.path();
                     let _ = if path.is_dir() { std::fs::remove_dir_all(&path) } else { std::fs::remove_file(&path) };

@@ -16,7 +16,8 @@ pub fn init(problem: &Problem, dest: &Path) -> Result<Vec<PathBuf>> {
 
 fn copy(from: &Path, to: &Path, written: &mut Vec<PathBuf>) -> Result<()> {
     std::fs::create_dir_all(to).map_err(|e| Error::io("create", to, e))?;
-    let mut entries: Vec<_> = std::fs::read_dir(from).map_err(|e| Error::io("read", from, e))?.filter_map(std::result::Result::ok).collect();
+    let mut entries: Vec<_> =
+        std::fs::read_dir(from).map_err(|e| Error::io("read", from, e))?.filter_map(std::result::Result::ok).collect();
     entries.sort_by_key(std::fs::DirEntry::file_name);
     for entry in entries {
         let (path, target) = (entry.path(), to.join(entry.file_name()));

@@ -2,13 +2,14 @@
 //! the result record from the channel (never from stdout).
 
 use crate::error::{Error, Result};
-use crate::process::{self, Exit, Finished, Limits};
 use crate::problem::Problem;
+use crate::process::{self, Exit, Finished, Limits};
 use harness_protocol::{
     CaseMeta, CaseRecord, ENV_MEMORY_RATIO, ENV_MEMORY_SLACK, ENV_NONCE, ENV_RESULT_FD, ENV_SEED, FailureReport, Kind,
     ListRecord, Metrics, PROTOCOL_VERSION, RESULT_FD, Status,
 };
 use serde::Serialize;
+use std::fmt::Write;
 use std::io::Read;
 use std::path::Path;
 use std::process::Command;
@@ -123,7 +124,8 @@ fn run_one(runner: &Path, problem: &Problem, meta: &CaseMeta, settings: Settings
     } else {
         let mut text = format!("{}{}", done.stdout.text, done.stderr.text);
         if done.stdout.dropped_bytes + done.stderr.dropped_bytes > 0 {
-            text.push_str(&format!("\n… {} more bytes", done.stdout.dropped_bytes + done.stderr.dropped_bytes));
+            let dropped = done.stdout.dropped_bytes + done.stderr.dropped_bytes;
+            let _ = write!(text, "\n… {dropped} more bytes");
         }
         text
     };
@@ -131,7 +133,10 @@ fn run_one(runner: &Path, problem: &Problem, meta: &CaseMeta, settings: Settings
         (Exit::TimedOut, _) => (
             Outcome::Timeout,
             Some(FailureReport {
-                message: format!("did not finish within {}s (an infinite loop or a far slower algorithm)", timeout.as_secs()),
+                message: format!(
+                    "did not finish within {}s (an infinite loop or a far slower algorithm)",
+                    timeout.as_secs()
+                ),
                 ..FailureReport::default()
             }),
             Metrics::default(),
@@ -147,13 +152,20 @@ fn run_one(runner: &Path, problem: &Problem, meta: &CaseMeta, settings: Settings
         (exit, _) => (
             Outcome::Crash,
             Some(FailureReport {
-                message: format!("the trial process {} {}", describe_exit(exit), tail(&done.stderr.text)).trim().to_owned(),
+                message: format!("the trial process {} {}", describe_exit(exit), tail(&done.stderr.text))
+                    .trim()
+                    .to_owned(),
                 ..FailureReport::default()
             }),
             Metrics::default(),
         ),
     };
     let output = if outcome.passed() { String::new() } else { output };
+    // Panic locations are relative to the job's workspace; show them relative to the candidate's crate.
+    let failure = failure.map(|mut f| {
+        f.message = f.message.replace("(at candidate/", "(at ");
+        f
+    });
     Ok(CaseResult { meta: meta.clone(), outcome, failure, metrics, elapsed_secs: done.elapsed.as_secs_f64(), output })
 }
 
@@ -226,5 +238,8 @@ fn nonce() -> String {
         let fallback = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
         bytes[..16].copy_from_slice(&fallback.as_nanos().to_le_bytes());
     }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    bytes.iter().fold(String::with_capacity(32), |mut hex, b| {
+        let _ = write!(hex, "{b:02x}");
+        hex
+    })
 }

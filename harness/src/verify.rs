@@ -51,7 +51,12 @@ impl Verification {
 }
 
 /// Verifies the given problems' solutions; `progress` is told about each row as it is finished.
-pub fn verify(layout: &Layout, problems: &[Problem], options: Options, mut progress: impl FnMut(&Row)) -> Result<Verification> {
+pub fn verify(
+    layout: &Layout,
+    problems: &[Problem],
+    options: Options,
+    mut progress: impl FnMut(&Row),
+) -> Result<Verification> {
     let mut rows = Vec::new();
     for problem in problems {
         for (name, dir) in solutions(layout, problem)? {

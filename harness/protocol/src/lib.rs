@@ -72,10 +72,7 @@ impl Kind {
 
     /// Whether this is one of the `edge:*` kinds.
     pub fn is_edge(self) -> bool {
-        matches!(
-            self,
-            Kind::EdgeEmpty | Kind::EdgeSingle | Kind::EdgeTies | Kind::EdgeNull | Kind::EdgeNan
-        )
+        matches!(self, Kind::EdgeEmpty | Kind::EdgeSingle | Kind::EdgeTies | Kind::EdgeNull | Kind::EdgeNan)
     }
 }
 

@@ -14,7 +14,7 @@ const OUTPUT_LINES: usize = 8;
 fn table(header: &[&str]) -> Table {
     let mut table = Table::new();
     table.load_style(presets::UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Disabled);
-    table.set_header(header.iter().map(|h| Cell::new(h)));
+    table.set_header(header.iter().map(Cell::new));
     table
 }
 
@@ -29,7 +29,10 @@ pub fn grade(grade: &Grade, reveal: bool) -> String {
         Verdict::CompileError { diagnostics } | Verdict::ApiMismatch { diagnostics } => {
             let _ = writeln!(out, "✗ {}: no case was run.\n", grade.verdict.title());
             if matches!(grade.verdict, Verdict::ApiMismatch { .. }) {
-                let _ = writeln!(out, "The hidden suite calls the API the spec describes; check names, argument and return types.\n");
+                let _ = writeln!(
+                    out,
+                    "The hidden suite calls the API the spec describes; check names, argument and return types.\n"
+                );
             }
             let _ = writeln!(out, "{}\n", diagnostics.trim_end());
         }
@@ -118,7 +121,7 @@ fn case_evidence(out: &mut String, case: &CaseResult, reveal: bool) {
                     how.push(format!("shrunk in {steps} steps"));
                 }
                 let how = if how.is_empty() { String::new() } else { format!(" ({})", how.join(", ")) };
-                let _ = writeln!(out, "    input{how}: {input}");
+                let _ = writeln!(out, "    input{how}:\n{}", indent(input, "      "));
             }
         }
     }

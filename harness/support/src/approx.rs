@@ -96,8 +96,7 @@ impl<T: Approx, const N: usize> Approx for [T; N] {
 
 impl<K: Ord, V: Approx> Approx for BTreeMap<K, V> {
     fn approx_eq(&self, other: &Self) -> bool {
-        self.len() == other.len()
-            && self.iter().zip(other).all(|((ka, va), (kb, vb))| ka == kb && va.approx_eq(vb))
+        self.len() == other.len() && self.iter().zip(other).all(|((ka, va), (kb, vb))| ka == kb && va.approx_eq(vb))
     }
 }
 

@@ -7,8 +7,8 @@ use crate::check::{Failure, Outcome};
 use crate::generator::{Gen, trial_seed};
 use crate::panic::catch;
 use crate::shrink::{Shrink, minimise};
-pub use harness_protocol::{CaseMeta, Kind};
 use harness_protocol::Metrics;
+pub use harness_protocol::{CaseMeta, Kind};
 use std::fmt::Debug;
 
 /// How many shrink steps a failing random input gets at most.
@@ -238,6 +238,7 @@ mod tests {
     // The allocator counts every thread; the slack absorbs what the small tests allocate meanwhile.
     const CTX: Ctx = Ctx { seed: 1, memory_ratio: 2.0, memory_slack: 400 * 1024 };
 
+    #[allow(clippy::ptr_arg)] // a differential case's sides take `&I`, here `&Vec<i64>`
     fn sorted(v: &Vec<i64>) -> Vec<i64> {
         let mut v = v.clone();
         v.sort_unstable();
@@ -247,7 +248,11 @@ mod tests {
     #[test]
     fn a_differential_case_passes_when_both_sides_agree() {
         let _serial = crate::alloc::serial();
-        let c = case("sorts", Kind::Correctness, "sorted").differential(|g| g.vec(g.size(), |g| g.i64(-9, 9)), sorted, sorted);
+        let c = case("sorts", Kind::Correctness, "sorted").differential(
+            |g| g.vec(g.size(), |g| g.i64(-9, 9)),
+            sorted,
+            sorted,
+        );
         assert!((c.body)(&CTX, "sorts").is_ok());
     }
 
@@ -259,7 +264,11 @@ mod tests {
             out.dedup();
             out
         };
-        let c = case("sorts", Kind::Correctness, "sorted").differential(|g| g.vec(g.size(), |g| g.i64(0, 3)), buggy, sorted);
+        let c = case("sorts", Kind::Correctness, "sorted").differential(
+            |g| g.vec(g.size(), |g| g.i64(0, 3)),
+            buggy,
+            sorted,
+        );
         let failure = (c.body)(&CTX, "sorts").unwrap_err().into_report();
         let input = failure.input.unwrap();
         // The smallest failing input is a duplicated pair.

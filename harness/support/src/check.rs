@@ -8,7 +8,8 @@ use std::fmt::Debug;
 /// Why a check failed. Built by the `expect*` functions; rendered by the harness.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Failure {
-    pub(crate) report: FailureReport,
+    // Boxed so that `Outcome` stays a small `Result` on the happy path.
+    pub(crate) report: Box<FailureReport>,
     pub(crate) panicked: bool,
 }
 
@@ -18,7 +19,10 @@ pub type Outcome = Result<(), Failure>;
 impl Failure {
     /// A failure with only a message.
     pub fn new(message: impl Into<String>) -> Self {
-        Failure { report: FailureReport { message: message.into(), ..FailureReport::default() }, panicked: false }
+        Failure {
+            report: Box::new(FailureReport { message: message.into(), ..FailureReport::default() }),
+            panicked: false,
+        }
     }
 
     /// A failure from comparing two values; non-generic so that suites stay cheap to compile.
@@ -27,13 +31,13 @@ impl Failure {
         let actual = format!("{actual:#?}");
         let diff = render_diff(&expected, &actual);
         Failure {
-            report: FailureReport {
+            report: Box::new(FailureReport {
                 message: message.into(),
                 expected: Some(expected),
                 actual: Some(actual),
                 diff: Some(diff),
                 ..FailureReport::default()
-            },
+            }),
             panicked: false,
         }
     }
@@ -71,7 +75,7 @@ impl Failure {
 
     /// The protocol form of this failure.
     pub fn into_report(self) -> FailureReport {
-        self.report
+        *self.report
     }
 }
 

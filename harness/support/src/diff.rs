@@ -58,7 +58,7 @@ mod tests {
 
     #[test]
     fn long_values_fall_back_to_plain_lines() {
-        let expected: String = (0..40).map(|i| format!("{i}\n")).collect();
+        let expected: String = (0..40).map(|i| i.to_string() + "\n").collect();
         let actual = expected.replace("17\n", "71\n");
         let out = render_diff(&expected, &actual);
         assert!(out.contains("-17\n") && out.contains("+71\n"), "{out}");

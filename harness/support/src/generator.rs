@@ -22,6 +22,7 @@ impl Gen {
     }
 
     /// A length in `0..=size`.
+    #[allow(clippy::len_without_is_empty)] // draws a random length; the generator itself has no length
     pub fn len(&mut self) -> usize {
         self.rng.random_range(0..=self.size)
     }

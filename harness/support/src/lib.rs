@@ -29,6 +29,7 @@ pub use shrink::Shrink;
 /// Everything a hidden suite normally needs: `use harness_support::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        Approx, Case, Context, Failure, Gen, Kind, Outcome, Shrink, case, expect, expect_eq, expect_err, expect_ok, fail,
+        Approx, Case, Context, Failure, Gen, Kind, Outcome, Shrink, case, expect, expect_eq, expect_err, expect_ok,
+        fail,
     };
 }

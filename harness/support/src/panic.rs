@@ -42,9 +42,7 @@ pub(crate) fn catch<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     CATCHING.with(|depth| depth.set(depth.get() + 1));
     let result = panic::catch_unwind(AssertUnwindSafe(f));
     CATCHING.with(|depth| depth.set(depth.get() - 1));
-    result.map_err(|_| {
-        LAST_PANIC.with(|slot| slot.borrow_mut().take()).unwrap_or_else(|| "panicked".to_owned())
-    })
+    result.map_err(|_| LAST_PANIC.with(|slot| slot.borrow_mut().take()).unwrap_or_else(|| "panicked".to_owned()))
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The runner's end of the result channel: the pipe the harness passed, and one record written to it.
 
-use harness_protocol::{ENV_MEMORY_RATIO, ENV_MEMORY_SLACK, ENV_NONCE, ENV_RESULT_FD, ENV_SEED};
 pub use harness_protocol::{CaseRecord, ListRecord, Metrics, PROTOCOL_VERSION, Status};
+use harness_protocol::{ENV_MEMORY_RATIO, ENV_MEMORY_SLACK, ENV_NONCE, ENV_RESULT_FD, ENV_SEED};
 
 use std::fs::File;
 use std::io::Write;

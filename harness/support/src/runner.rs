@@ -8,6 +8,7 @@ use crate::protocol::{Channel, ctx_from_env};
 use harness_protocol::{CaseRecord, ListRecord, Metrics, PROTOCOL_VERSION, Status};
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::collections::HashSet;
+use std::fmt::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -88,10 +89,10 @@ fn human_main(ctx: Ctx, cases: Vec<Case>) -> ExitCode {
                     let report = failure.map(Failure::into_report).unwrap_or_default();
                     let mut text = format!("{}\n  why: {}", report.message, case.meta.why);
                     if let Some(diff) = report.diff {
-                        text.push_str(&format!("\n  diff (- expected, + actual):\n{diff}"));
+                        let _ = write!(text, "\n  diff (- expected, + actual):\n{diff}");
                     }
                     if let Some(input) = report.input {
-                        text.push_str(&format!("\n  input: {input}"));
+                        let _ = write!(text, "\n  input: {input}");
                     }
                     Err(Failed::from(text))
                 }

@@ -105,7 +105,12 @@ tuple!(A 0, B 1, C 2, D 3);
 
 /// Shrinks `input` while `still_fails` returns a failure; returns the smallest failing input, its failure and the
 /// number of steps taken. Bounded by `max_steps` so a slow candidate cannot stall the trial.
-pub(crate) fn minimise<I: Shrink, F>(mut input: I, mut failure: F, max_steps: u32, mut still_fails: impl FnMut(&I) -> Option<F>) -> (I, F, u32) {
+pub(crate) fn minimise<I: Shrink, F>(
+    mut input: I,
+    mut failure: F,
+    max_steps: u32,
+    mut still_fails: impl FnMut(&I) -> Option<F>,
+) -> (I, F, u32) {
     let mut steps = 0;
     'outer: while steps < max_steps {
         for smaller in input.shrink() {
@@ -137,7 +142,8 @@ mod tests {
     #[test]
     fn tuples_shrink_each_component() {
         let _serial = crate::alloc::serial();
-        let (small, (), _) = minimise((vec![1, 2, 3, 4], 9usize), (), 1000, |(v, k)| (*k >= 1 && !v.is_empty()).then_some(()));
+        let (small, (), _) =
+            minimise((vec![1, 2, 3, 4], 9usize), (), 1000, |(v, k)| (*k >= 1 && !v.is_empty()).then_some(()));
         assert_eq!(small.1, 1);
         assert_eq!(small.0.len(), 1);
     }

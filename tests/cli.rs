@@ -1,0 +1,71 @@
+//! The command line: listing, showing, initialising, and its errors and exit codes.
+
+use crate::support::{harness, root};
+
+#[test]
+fn list_names_every_problem_with_its_title() {
+    let run = harness(&["list"]);
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.contains("fraud-scorer"));
+    assert!(run.stdout.contains("Fraud scorer with an injected model"));
+}
+
+#[test]
+fn show_prints_the_spec_and_only_with_a_flag_the_interviewer_notes() {
+    let run = harness(&["show", "fraud-scorer"]);
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.contains("pub trait Model"));
+    assert!(!run.stdout.contains("interviewer notes"));
+    let run = harness(&["show", "fraud-scorer", "--interviewer"]);
+    assert!(run.stdout.contains("---- interviewer notes ----"));
+}
+
+#[test]
+fn an_unknown_problem_is_a_usage_error_naming_the_known_ones() {
+    let run = harness(&["grade", "no-such-problem", "."]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.starts_with("error: failed to find problem `no-such-problem` (known: "), "{}", run.stderr);
+    assert_eq!(run.stderr.lines().count(), 1);
+}
+
+#[test]
+fn a_missing_candidate_folder_is_a_usage_error() {
+    let run = harness(&["grade", "fraud-scorer", "does/not/exist"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stderr.trim(), "error: failed to find the candidate folder does/not/exist");
+}
+
+#[test]
+fn a_broken_problem_toml_is_reported_with_its_file_line_and_key() {
+    let bank = tempfile::tempdir().unwrap();
+    let problem = bank.path().join("problems").join("broken");
+    std::fs::create_dir_all(&problem).unwrap();
+    let good = std::fs::read_to_string(root().join("problems/fraud-scorer/problem.toml")).unwrap();
+    std::fs::write(
+        problem.join("problem.toml"),
+        good.replace("time_box_minutes = 40", "time_box_minutes = 40\nowner = \"me\""),
+    )
+    .unwrap();
+    let run = harness(&["--root", bank.path().to_str().unwrap(), "list"]);
+    assert_eq!(run.code, 4, "{}", run.stderr);
+    let line = run.stderr.trim();
+    assert!(line.starts_with("error: failed to load "), "{line}");
+    assert!(line.contains("problem.toml:5: unknown field `owner`"), "{line}");
+    assert_eq!(run.stderr.lines().count(), 1);
+}
+
+#[test]
+fn init_copies_a_starter_that_builds_and_scores_no_hire_until_solved() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("attempt");
+    let target = target.to_str().unwrap();
+    let run = harness(&["init", "fraud-scorer", target]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(dir.path().join("attempt/src/lib.rs").is_file());
+    let again = harness(&["init", "fraud-scorer", target]);
+    assert_eq!(again.code, 2, "init must not overwrite work");
+    let run = harness(&["grade", "fraud-scorer", target]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("No hire"), "{}", run.stdout);
+    assert!(run.stdout.contains("panicked"), "{}", run.stdout);
+}

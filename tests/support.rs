@@ -1,0 +1,88 @@
+//! Helpers shared by the integration tests: run the binary from the workspace root and read what it printed.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// What one run of the binary left behind.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("harness/ has a parent").to_path_buf()
+}
+
+/// Runs `harness args…` in the workspace root.
+pub fn harness(args: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_harness"))
+        .args(args)
+        .current_dir(root())
+        .env_remove("HARNESS_ROOT")
+        .output()
+        .expect("the harness binary runs");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// Grades a fixture crate of the fraud-scorer problem.
+pub fn grade_fixture(name: &str, extra: &[&str]) -> Run {
+    let dir = format!("tests/fixtures/fraud-scorer/{name}");
+    let mut args = vec!["grade", "fraud-scorer", dir.as_str()];
+    args.extend_from_slice(extra);
+    harness(&args)
+}
+
+/// Parses a `--format json` grade.
+pub fn json(run: &Run) -> serde_json::Value {
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", run.stdout))
+}
+
+/// The outcome the JSON report gives a case.
+pub fn outcome<'a>(grade: &'a serde_json::Value, case: &str) -> &'a str {
+    grade["cases"]
+        .as_array()
+        .expect("cases is an array")
+        .iter()
+        .find(|c| c["name"] == case)
+        .unwrap_or_else(|| panic!("no case named {case}"))["outcome"]
+        .as_str()
+        .expect("outcome is a string")
+}
+
+/// Points of one area in a JSON grade.
+pub fn points(grade: &serde_json::Value, area: &str) -> f64 {
+    grade["scorecard"]["areas"]
+        .as_array()
+        .expect("areas is an array")
+        .iter()
+        .find(|a| a["area"] == area)
+        .unwrap_or_else(|| panic!("no area {area}"))["points"]
+        .as_f64()
+        .expect("points is a number")
+}
+
+/// Replaces wall-clock figures (`1.2s`) so reports can be snapshotted.
+pub fn redact_timings(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(pos) = rest.find(" in ") {
+        let (head, tail) = rest.split_at(pos + 4);
+        out.push_str(head);
+        let digits =
+            tail.find('s').filter(|&end| end > 0 && tail[..end].chars().all(|c| c.is_ascii_digit() || c == '.'));
+        match digits {
+            Some(end) => {
+                out.push_str("[time]");
+                rest = &tail[end + 1..];
+            }
+            None => rest = tail,
+        }
+    }
+    out.push_str(rest);
+    out
+}
