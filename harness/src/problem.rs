@@ -261,7 +261,7 @@ quality = 20
     #[test]
     fn a_wrongly_typed_value_names_its_key() {
         let err = parse(&GOOD.replace("time_box_minutes = 45", "time_box_minutes = \"soon\"")).unwrap_err();
-        assert_eq!(err.line, Some(6));
+        assert_eq!(err.line, Some(5));
         assert!(err.message.contains("`time_box_minutes`"), "{}", err.message);
     }
 
@@ -269,7 +269,7 @@ quality = 20
     fn rubric_points_must_sum_to_one_hundred() {
         let err = parse(&GOOD.replace("quality = 20", "quality = 10")).unwrap_err();
         assert!(err.message.contains("sum to 90"), "{}", err.message);
-        assert_eq!(err.line, Some(13));
+        assert_eq!(err.line, Some(12));
     }
 
     #[test]
