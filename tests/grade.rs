@@ -100,3 +100,20 @@ fn a_score_below_min_score_exits_with_code_1() {
     let run = grade_fixture("no-tests", &["--min-score", "70"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
 }
+
+#[test]
+fn a_warm_regrade_compiles_only_the_candidate_and_its_runner() {
+    let warm_up = grade_fixture("no-tests", &["--format", "json"]);
+    assert_eq!(warm_up.code, 0, "{}", warm_up.stderr);
+    let grade = json(&grade_fixture("no-tests", &["--format", "json"]));
+    let compiled: Vec<&str> = grade["compiled"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
+    assert!(compiled.contains(&"candidate"), "{compiled:?}");
+    assert!(compiled.iter().all(|t| *t == "candidate" || t.starts_with("runner_")), "{compiled:?}");
+}
+
+#[test]
+fn a_failing_grade_prints_evidence_for_each_lost_case() {
+    let run = grade_fixture("panics", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    insta::assert_snapshot!(redact_timings(&run.stdout));
+}

@@ -22,6 +22,8 @@ pub struct Diagnostic {
 pub struct Artifact {
     pub target: String,
     pub test: bool,
+    /// Whether cargo found it up to date (nothing compiled).
+    pub fresh: bool,
     pub executable: Option<PathBuf>,
     pub filenames: Vec<PathBuf>,
 }
@@ -96,8 +98,14 @@ impl Cargo {
                     level: message.level,
                     rendered: message.rendered.unwrap_or(message.message),
                 }),
-                Ok(Message::CompilerArtifact { target, profile, executable, filenames }) => {
-                    build.artifacts.push(Artifact { target: target.name, test: profile.test, executable, filenames });
+                Ok(Message::CompilerArtifact { target, profile, fresh, executable, filenames }) => {
+                    build.artifacts.push(Artifact {
+                        target: target.name,
+                        test: profile.test,
+                        fresh,
+                        executable,
+                        filenames,
+                    });
                 }
                 Ok(Message::Other) | Err(_) => {}
             }
@@ -117,6 +125,7 @@ enum Message {
     CompilerArtifact {
         target: Target,
         profile: Profile,
+        fresh: bool,
         executable: Option<PathBuf>,
         filenames: Vec<PathBuf>,
     },

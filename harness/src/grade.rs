@@ -86,6 +86,8 @@ pub struct Grade {
     pub timings: Timings,
     /// Things the candidate should know that are not case failures (skipped files, …).
     pub notes: Vec<String>,
+    /// Targets compiled for this grade (a warm grade compiles only the candidate and its runner).
+    pub compiled: Vec<String>,
 }
 
 /// Grades `candidate` (a crate folder) against `problem`.
@@ -101,6 +103,7 @@ pub fn grade(layout: &Layout, problem: &Problem, candidate: &Path, options: Opti
         quality: Quality::default(),
         timings: Timings::default(),
         notes: Vec::new(),
+        compiled: Vec::new(),
     };
     if !candidate.is_dir() {
         return Err(Error::Usage(format!("failed to find the candidate folder {}", candidate.display())));
@@ -118,6 +121,7 @@ pub fn grade(layout: &Layout, problem: &Problem, candidate: &Path, options: Opti
     let started = Instant::now();
     let build = cargo.build(&job.manifest(), &job.runner)?;
     grade.timings.build_secs = started.elapsed().as_secs_f64();
+    grade.compiled = build.artifacts.iter().filter(|a| !a.fresh).map(|a| a.target.clone()).collect();
     let cleanup = Cleanup { layout, job: &job, builds: Vec::new() };
     let mut cleanup = cleanup;
     if let Some(verdict) = build_verdict(layout, problem, &job, &build)? {

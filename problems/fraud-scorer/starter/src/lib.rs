@@ -55,5 +55,23 @@ impl<M: Model> Scorer<M> {
 
 #[cfg(test)]
 mod tests {
-    // Write your tests here, with a fake `Model`.
+    use super::*;
+
+    /// A fake model: each row's first feature is its probability.
+    struct FirstFeature;
+
+    impl Model for FirstFeature {
+        fn predict_proba(&self, rows: &[&[f64]]) -> Vec<f64> {
+            rows.iter().map(|r| r[0]).collect()
+        }
+    }
+
+    // An example to start from; add your own.
+    #[test]
+    fn a_probability_above_the_threshold_is_flagged() {
+        let scorer = Scorer::new(FirstFeature, 0.5).unwrap();
+        let batch = [Transaction { id: "t1".into(), features: vec![0.9] }];
+        let decisions = scorer.score(&batch).unwrap();
+        assert_eq!(decisions[0].action, Action::Flag);
+    }
 }
