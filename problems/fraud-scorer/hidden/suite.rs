@@ -75,7 +75,9 @@ fn cand_err(e: cand::ScoreError) -> String {
         cand::ScoreError::InvalidThreshold(t) => format!("InvalidThreshold({t})"),
         cand::ScoreError::InvalidBatchSize => "InvalidBatchSize".to_owned(),
         cand::ScoreError::DuplicateId(id) => format!("DuplicateId({id})"),
-        cand::ScoreError::WrongLength { expected, got } => format!("WrongLength {{ expected: {expected}, got: {got} }}"),
+        cand::ScoreError::WrongLength { expected, got } => {
+            format!("WrongLength {{ expected: {expected}, got: {got} }}")
+        }
     }
 }
 
@@ -84,7 +86,9 @@ fn refr_err(e: refr::ScoreError) -> String {
         refr::ScoreError::InvalidThreshold(t) => format!("InvalidThreshold({t})"),
         refr::ScoreError::InvalidBatchSize => "InvalidBatchSize".to_owned(),
         refr::ScoreError::DuplicateId(id) => format!("DuplicateId({id})"),
-        refr::ScoreError::WrongLength { expected, got } => format!("WrongLength {{ expected: {expected}, got: {got} }}"),
+        refr::ScoreError::WrongLength { expected, got } => {
+            format!("WrongLength {{ expected: {expected}, got: {got} }}")
+        }
     }
 }
 
@@ -137,117 +141,182 @@ fn random_batch(g: &mut Gen) -> Input {
 
 pub fn cases() -> Vec<Case> {
     vec![
-        case("flags_and_approves_a_small_batch", Kind::Correctness, "the basic contract: one decision per transaction, in input order")
-            .weight(2)
-            .check(|| {
-                let input = (0.7, rows(&[("a", 0.9), ("b", 0.1), ("c", 0.71), ("d", 0.69)]));
-                let (actual, expected, _) = both(&input, None);
-                expect_eq(&actual, &expected)
-            }),
-        case("matches_the_reference_on_random_batches", Kind::Correctness, "decisions must agree with the rules on any batch")
-            .weight(3)
-            .differential(random_batch, |i| run_cand(&Fake::default(), i, None), |i| run_refr(&Fake::default(), i, None)),
-        case("calls_the_model_once_per_batch", Kind::Correctness, "the model is costly: one call with every row, not one per row")
-            .weight(3)
-            .check(|| {
+        case(
+            "flags_and_approves_a_small_batch",
+            Kind::Correctness,
+            "the basic contract: one decision per transaction, in input order",
+        )
+        .weight(2)
+        .check(|| {
+            let input = (0.7, rows(&[("a", 0.9), ("b", 0.1), ("c", 0.71), ("d", 0.69)]));
+            let (actual, expected, _) = both(&input, None);
+            expect_eq(&actual, &expected)
+        }),
+        case(
+            "matches_the_reference_on_random_batches",
+            Kind::Correctness,
+            "decisions must agree with the rules on any batch",
+        )
+        .weight(3)
+        .differential(
+            random_batch,
+            |i| run_cand(&Fake::default(), i, None),
+            |i| run_refr(&Fake::default(), i, None),
+        ),
+        case(
+            "calls_the_model_once_per_batch",
+            Kind::Correctness,
+            "the model is costly: one call with every row, not one per row",
+        )
+        .weight(3)
+        .check(|| {
+            let fake = Fake::default();
+            let input = (0.5, rows(&[("a", 0.2), ("b", 0.8), ("c", 0.4), ("d", 0.6), ("e", 0.9)]));
+            run_cand(&fake, &input, None).map_err(|e| Failure::new(format!("score returned Err({e})")))?;
+            expect(fake.calls() == 1, format!("the model was called {} times for one batch of 5", fake.calls()))?;
+            expect(fake.rows.load(Ordering::SeqCst) == 5, "the model did not see every row exactly once")
+        }),
+        case(
+            "duplicate_ids_are_rejected_before_scoring",
+            Kind::Correctness,
+            "a repeated id is an error, reported for its first repeat, with no model call",
+        )
+        .check(|| {
+            let fake = Fake::default();
+            let input = (0.5, rows(&[("a", 0.2), ("b", 0.8), ("c", 0.4), ("b", 0.6), ("a", 0.9)]));
+            let actual = run_cand(&fake, &input, None);
+            expect_eq(&actual, &Err("DuplicateId(b)".to_owned()))?;
+            expect(fake.calls() == 0, "the model was called for a batch that was going to be rejected")
+        }),
+        case(
+            "a_model_answering_the_wrong_length_is_an_error",
+            Kind::Correctness,
+            "a broken model must not be zipped silently into wrong decisions",
+        )
+        .check(|| {
+            let fake = Fake { short_by: 1, ..Fake::default() };
+            let input = (0.5, rows(&[("a", 0.2), ("b", 0.8), ("c", 0.4)]));
+            expect_eq(&run_cand(&fake, &input, None), &Err("WrongLength { expected: 3, got: 2 }".to_owned()))
+        }),
+        case(
+            "thresholds_outside_zero_to_one_are_rejected",
+            Kind::Correctness,
+            "a threshold is a probability: outside [0, 1] or NaN is an error",
+        )
+        .check(|| {
+            for t in [1.5, -0.1, f64::NAN, f64::INFINITY] {
+                let result = cand::Scorer::new(Fake::default(), t).map(|_| ()).map_err(cand_err);
+                expect(result.is_err(), format!("Scorer::new accepted the threshold {t}"))?;
+            }
+            for t in [0.0, 1.0, 0.5] {
+                expect(
+                    cand::Scorer::new(Fake::default(), t).is_ok(),
+                    format!("Scorer::new rejected the threshold {t}"),
+                )?;
+            }
+            Ok(())
+        }),
+        case(
+            "chunked_matches_the_reference",
+            Kind::Correctness,
+            "chunking is an implementation detail: same decisions as one batch",
+        )
+        .stage("chunked")
+        .weight(2)
+        .differential(
+            // The chunk size is generated (and shrunk) as k - 1, so a shrunk input never reaches k = 0.
+            |g| (random_batch(g), g.usize(0, 6)),
+            |(i, k)| run_cand(&Fake::default(), i, Some(k + 1)),
+            |(i, k)| run_refr(&Fake::default(), i, Some(k + 1)),
+        ),
+        case(
+            "chunked_calls_the_model_once_per_chunk",
+            Kind::Correctness,
+            "n rows in chunks of k need ceil(n / k) calls, no more",
+        )
+        .stage("chunked")
+        .weight(2)
+        .check(|| {
+            for (n, k, calls) in [(10, 3, 4), (9, 3, 3), (2, 5, 1)] {
                 let fake = Fake::default();
-                let input = (0.5, rows(&[("a", 0.2), ("b", 0.8), ("c", 0.4), ("d", 0.6), ("e", 0.9)]));
-                run_cand(&fake, &input, None).map_err(|e| Failure::new(format!("score returned Err({e})")))?;
-                expect(fake.calls() == 1, format!("the model was called {} times for one batch of 5", fake.calls()))?;
-                expect(fake.rows.load(Ordering::SeqCst) == 5, "the model did not see every row exactly once")
-            }),
-        case("duplicate_ids_are_rejected_before_scoring", Kind::Correctness, "a repeated id is an error, reported for its first repeat, with no model call")
-            .check(|| {
-                let fake = Fake::default();
-                let input = (0.5, rows(&[("a", 0.2), ("b", 0.8), ("c", 0.4), ("b", 0.6), ("a", 0.9)]));
-                let actual = run_cand(&fake, &input, None);
-                expect_eq(&actual, &Err("DuplicateId(b)".to_owned()))?;
-                expect(fake.calls() == 0, "the model was called for a batch that was going to be rejected")
-            }),
-        case("a_model_answering_the_wrong_length_is_an_error", Kind::Correctness, "a broken model must not be zipped silently into wrong decisions")
-            .check(|| {
-                let fake = Fake { short_by: 1, ..Fake::default() };
-                let input = (0.5, rows(&[("a", 0.2), ("b", 0.8), ("c", 0.4)]));
-                expect_eq(&run_cand(&fake, &input, None), &Err("WrongLength { expected: 3, got: 2 }".to_owned()))
-            }),
-        case("thresholds_outside_zero_to_one_are_rejected", Kind::Correctness, "a threshold is a probability: outside [0, 1] or NaN is an error")
-            .check(|| {
-                for t in [1.5, -0.1, f64::NAN, f64::INFINITY] {
-                    let result = cand::Scorer::new(Fake::default(), t).map(|_| ()).map_err(cand_err);
-                    expect(result.is_err(), format!("Scorer::new accepted the threshold {t}"))?;
-                }
-                for t in [0.0, 1.0, 0.5] {
-                    expect(cand::Scorer::new(Fake::default(), t).is_ok(), format!("Scorer::new rejected the threshold {t}"))?;
-                }
-                Ok(())
-            }),
-        case("chunked_matches_the_reference", Kind::Correctness, "chunking is an implementation detail: same decisions as one batch")
-            .stage("chunked")
-            .weight(2)
-            .differential(
-                // The chunk size is generated (and shrunk) as k - 1, so a shrunk input never reaches k = 0.
-                |g| (random_batch(g), g.usize(0, 6)),
-                |(i, k)| run_cand(&Fake::default(), i, Some(k + 1)),
-                |(i, k)| run_refr(&Fake::default(), i, Some(k + 1)),
-            ),
-        case("chunked_calls_the_model_once_per_chunk", Kind::Correctness, "n rows in chunks of k need ceil(n / k) calls, no more")
-            .stage("chunked")
-            .weight(2)
-            .check(|| {
-                for (n, k, calls) in [(10, 3, 4), (9, 3, 3), (2, 5, 1)] {
-                    let fake = Fake::default();
-                    let spec: Vec<(String, f64, f64)> = (0..n).map(|i| (format!("t{i}"), 0.3, 0.0)).collect();
-                    run_cand(&fake, &(0.5, spec), Some(k)).map_err(|e| Failure::new(format!("score_chunked returned Err({e})")))?;
-                    expect(fake.calls() == calls, format!("{n} rows in chunks of {k}: {} model calls, expected {calls}", fake.calls()))?;
-                }
-                Ok(())
-            }),
+                let spec: Vec<(String, f64, f64)> = (0..n).map(|i| (format!("t{i}"), 0.3, 0.0)).collect();
+                run_cand(&fake, &(0.5, spec), Some(k))
+                    .map_err(|e| Failure::new(format!("score_chunked returned Err({e})")))?;
+                expect(
+                    fake.calls() == calls,
+                    format!("{n} rows in chunks of {k}: {} model calls, expected {calls}", fake.calls()),
+                )?;
+            }
+            Ok(())
+        }),
         case("chunk_size_zero_is_an_error", Kind::Correctness, "a zero chunk size can make no progress")
             .stage("chunked")
-            .check(|| expect_eq(&run_cand(&Fake::default(), &(0.5, rows(&[("a", 0.2)])), Some(0)), &Err("InvalidBatchSize".to_owned()))),
-        case("an_empty_batch_is_scored_without_calling_the_model", Kind::EdgeEmpty, "no rows means no decisions and no wasted model call")
-            .weight(2)
             .check(|| {
-                let fake = Fake::default();
-                expect_eq(&run_cand(&fake, &(0.5, Vec::new()), None), &Ok(Vec::new()))?;
-                expect(fake.calls() == 0, "the model was called for an empty batch")?;
-                let chunked = Fake::default();
-                expect_eq(&run_cand(&chunked, &(0.5, Vec::new()), Some(4)), &Ok(Vec::new()))?;
-                expect(chunked.calls() == 0, "the model was called for an empty chunked batch")
+                expect_eq(
+                    &run_cand(&Fake::default(), &(0.5, rows(&[("a", 0.2)])), Some(0)),
+                    &Err("InvalidBatchSize".to_owned()),
+                )
             }),
-        case("a_single_transaction", Kind::EdgeSingle, "one row is still a batch: one call, one decision")
-            .check(|| {
+        case(
+            "an_empty_batch_is_scored_without_calling_the_model",
+            Kind::EdgeEmpty,
+            "no rows means no decisions and no wasted model call",
+        )
+        .weight(2)
+        .check(|| {
+            let fake = Fake::default();
+            expect_eq(&run_cand(&fake, &(0.5, Vec::new()), None), &Ok(Vec::new()))?;
+            expect(fake.calls() == 0, "the model was called for an empty batch")?;
+            let chunked = Fake::default();
+            expect_eq(&run_cand(&chunked, &(0.5, Vec::new()), Some(4)), &Ok(Vec::new()))?;
+            expect(chunked.calls() == 0, "the model was called for an empty chunked batch")
+        }),
+        case("a_single_transaction", Kind::EdgeSingle, "one row is still a batch: one call, one decision").check(
+            || {
                 let input = (0.5, rows(&[("only", 0.75)]));
                 let (actual, expected, fake) = both(&input, None);
                 expect_eq(&actual, &expected)?;
                 expect(fake.calls() == 1, "one transaction needs exactly one model call")
-            }),
-        case("a_probability_equal_to_the_threshold_is_flagged", Kind::EdgeTies, "the rule is >=: a score exactly at the threshold is flagged")
-            .weight(2)
-            .check(|| {
-                for (t, p) in [(0.5, 0.5), (0.0, 0.0), (1.0, 1.0), (0.3, 0.3)] {
-                    let input = (t, rows(&[("x", p)]));
-                    expect_eq(&run_cand(&Fake::default(), &input, None), &Ok(vec![("x".to_owned(), p, "flag")]))
-                        .context(format!("threshold {t}, probability {p}"))?;
-                }
-                Ok(())
-            }),
-        case("nan_and_out_of_range_probabilities_go_to_review", Kind::EdgeNan, "a broken score must never approve a payment silently")
-            .weight(2)
-            .check(|| {
-                let input = (0.5, rows(&[("nan", f64::NAN), ("high", 1.2), ("low", -0.1), ("ok", 0.2)]));
-                let (actual, expected, _) = both(&input, None);
-                expect_eq(&actual, &expected)
-            }),
-        case("scores_a_large_batch", Kind::Scaling, "300,000 transactions: duplicate checks and decisions must stay near-linear")
-            .size(300_000)
-            .scaling(
-                |g| {
-                    let n = g.size();
-                    (0.5, (0..n).map(|i| (format!("txn-{i:07}"), g.f64(0.0, 1.0), 0.0)).collect::<Vec<_>>())
-                },
-                |i: &Input| run_cand(&Fake::default(), i, None).map(|d| d.len()),
-                |i: &Input| run_refr(&Fake::default(), i, None).map(|d| d.len()),
-            ),
+            },
+        ),
+        case(
+            "a_probability_equal_to_the_threshold_is_flagged",
+            Kind::EdgeTies,
+            "the rule is >=: a score exactly at the threshold is flagged",
+        )
+        .weight(2)
+        .check(|| {
+            for (t, p) in [(0.5, 0.5), (0.0, 0.0), (1.0, 1.0), (0.3, 0.3)] {
+                let input = (t, rows(&[("x", p)]));
+                expect_eq(&run_cand(&Fake::default(), &input, None), &Ok(vec![("x".to_owned(), p, "flag")]))
+                    .context(format!("threshold {t}, probability {p}"))?;
+            }
+            Ok(())
+        }),
+        case(
+            "nan_and_out_of_range_probabilities_go_to_review",
+            Kind::EdgeNan,
+            "a broken score must never approve a payment silently",
+        )
+        .weight(2)
+        .check(|| {
+            let input = (0.5, rows(&[("nan", f64::NAN), ("high", 1.2), ("low", -0.1), ("ok", 0.2)]));
+            let (actual, expected, _) = both(&input, None);
+            expect_eq(&actual, &expected)
+        }),
+        case(
+            "scores_a_large_batch",
+            Kind::Scaling,
+            "300,000 transactions: duplicate checks and decisions must stay near-linear",
+        )
+        .size(300_000)
+        .scaling(
+            |g| {
+                let n = g.size();
+                (0.5, (0..n).map(|i| (format!("txn-{i:07}"), g.f64(0.0, 1.0), 0.0)).collect::<Vec<_>>())
+            },
+            |i: &Input| run_cand(&Fake::default(), i, None).map(|d| d.len()),
+            |i: &Input| run_refr(&Fake::default(), i, None).map(|d| d.len()),
+        ),
     ]
 }
