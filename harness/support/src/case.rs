@@ -114,6 +114,22 @@ impl CaseBuilder {
         I: Shrink + Debug + 'static,
         O: Approx + Debug + 'static,
     {
+        self.differential_within(generate, |_: &I| true, candidate, reference)
+    }
+
+    /// Like [`differential`](Self::differential), but shrinking only ever tries inputs for which `valid` holds, so
+    /// the input shown stays inside the generator's domain (non-empty, `k >= 1`, no ties, …).
+    pub fn differential_within<I, O>(
+        self,
+        generate: impl Fn(&mut Gen) -> I + Send + Sync + 'static,
+        valid: impl Fn(&I) -> bool + Send + Sync + 'static,
+        candidate: impl Fn(&I) -> O + Send + Sync + 'static,
+        reference: impl Fn(&I) -> O + Send + Sync + 'static,
+    ) -> Case
+    where
+        I: Shrink + Debug + 'static,
+        O: Approx + Debug + 'static,
+    {
         let (trials, max_size) = (self.trials, self.max_size);
         let body = move |ctx: &Ctx, name: &str| {
             let compare = |input: &I| differ(&candidate, &reference, input);
@@ -122,8 +138,9 @@ impl CaseBuilder {
                 let size = 1 + (max_size - 1) * trial as usize / (trials as usize).max(2).saturating_sub(1);
                 let input = generate(&mut Gen::new(seed, size));
                 if let Some(failure) = compare(&input)? {
-                    let (small, failure, steps) =
-                        minimise(input, failure, MAX_SHRINK_STEPS, |i| compare(i).ok().flatten());
+                    let (small, failure, steps) = minimise(input, failure, MAX_SHRINK_STEPS, |i| {
+                        if valid(i) { compare(i).ok().flatten() } else { None }
+                    });
                     let mut failure = failure.with_input(&small);
                     failure.report.trial_seed = Some(seed);
                     failure.report.shrink_steps = Some(steps);
@@ -275,6 +292,25 @@ mod tests {
         assert_eq!(input.matches(',').count(), 2, "{input}");
         assert!(failure.shrink_steps.unwrap() > 0);
         assert!(failure.message.starts_with("random trial "));
+    }
+
+    #[test]
+    fn shrinking_within_a_domain_never_shows_an_invalid_input() {
+        let _serial = crate::alloc::serial();
+        let buggy = |v: &Vec<i64>| {
+            let mut out = sorted(v);
+            out.dedup();
+            out
+        };
+        let c = case("sorts", Kind::Correctness, "sorted").differential_within(
+            |g| g.vec(4 + g.size(), |g| g.i64(0, 3)),
+            |v: &Vec<i64>| v.len() >= 4,
+            buggy,
+            sorted,
+        );
+        let input = (c.body)(&CTX, "sorts").unwrap_err().into_report().input.unwrap();
+        // Unconstrained, this shrinks to a pair; the domain keeps at least four items.
+        assert_eq!(input.matches(',').count(), 4, "{input}");
     }
 
     #[test]

@@ -158,8 +158,9 @@ pub fn cases() -> Vec<Case> {
             "decisions must agree with the rules on any batch",
         )
         .weight(3)
-        .differential(
+        .differential_within(
             random_batch,
+            |(_, rows): &Input| !rows.is_empty(),
             |i| run_cand(&Fake::default(), i, None),
             |i| run_refr(&Fake::default(), i, None),
         ),
@@ -223,9 +224,10 @@ pub fn cases() -> Vec<Case> {
         )
         .stage("chunked")
         .weight(2)
-        .differential(
+        .differential_within(
             // The chunk size is generated (and shrunk) as k - 1, so a shrunk input never reaches k = 0.
             |g| (random_batch(g), g.usize(0, 6)),
+            |((_, rows), _): &(Input, usize)| !rows.is_empty(),
             |(i, k)| run_cand(&Fake::default(), i, Some(k + 1)),
             |(i, k)| run_refr(&Fake::default(), i, Some(k + 1)),
         ),
