@@ -60,7 +60,17 @@ pub fn verify(
     let mut rows = Vec::new();
     for problem in problems {
         for (name, dir) in solutions(layout, problem)? {
-            let expectation = if name == "reference" { None } else { Some(read_expectation(&dir)?) };
+            // A broken expected.toml is that solution's mismatch; the other solutions are still checked.
+            let expectation = match (name.as_str(), read_expectation(&dir)) {
+                ("reference", _) => None,
+                (_, Ok(expectation)) => Some(expectation),
+                (_, Err(error)) => {
+                    let row = broken(problem, &name, &error);
+                    progress(&row);
+                    rows.push(row);
+                    continue;
+                }
+            };
             let grade = grade::grade(layout, problem, &dir, options)?;
             let row = check(problem, &name, expectation.as_ref(), &grade);
             progress(&row);
@@ -84,6 +94,20 @@ fn solutions(layout: &Layout, problem: &Problem) -> Result<Vec<(String, std::pat
         return Err(ProblemError::new(dir, None, "there is no reference solution").into());
     }
     Ok(names.into_iter().map(|n| (n.clone(), dir.join(n))).collect())
+}
+
+/// The row of a solution whose `expected.toml` cannot be read.
+fn broken(problem: &Problem, solution: &str, error: &Error) -> Row {
+    Row {
+        problem: problem.slug.clone(),
+        solution: solution.to_owned(),
+        expected: "?".to_owned(),
+        bug: None,
+        got: "not graded".to_owned(),
+        total: 0.0,
+        ok: false,
+        mismatch: Some(error.to_string()),
+    }
 }
 
 fn read_expectation(dir: &Path) -> Result<Expectation> {
