@@ -1,0 +1,90 @@
+//! Known-bad: every feature recomputed from a scan of the whole log.
+
+use std::collections::{HashMap, VecDeque};
+use std::num::NonZeroUsize;
+
+const DAY: i64 = 86_400;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub user_id: String,
+    /// Seconds since the epoch; `None` is a NULL timestamp.
+    pub ts: Option<i64>,
+    pub amount: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Features {
+    pub cum_spend: f64,
+    pub time_rank: Option<u32>,
+    pub days_since_prev: Option<i64>,
+}
+
+/// One row of features per event, in input order.
+pub fn window_features(events: &[Event]) -> Vec<Features> {
+    (0..events.len()).map(|i| features_of(events, i)).collect()
+}
+
+fn features_of(events: &[Event], i: usize) -> Features {
+    let e = &events[i];
+    let mine = |other: &&Event| other.user_id == e.user_id;
+    let cum_spend = events[..=i].iter().filter(mine).map(|o| o.amount).sum();
+    let time_rank = e.ts.map(|ts| {
+        let mut earlier: Vec<i64> = events.iter().filter(mine).filter_map(|o| o.ts).filter(|&t| t < ts).collect();
+        earlier.sort_unstable();
+        earlier.dedup();
+        earlier.len() as u32 + 1
+    });
+    let previous = events[..i].iter().rev().find(mine);
+    let days_since_prev = match (previous.and_then(|p| p.ts), e.ts, previous.is_some()) {
+        (Some(prev), Some(ts), true) => Some((ts - prev).div_euclid(DAY)),
+        _ => None,
+    };
+    Features { cum_spend, time_rank, days_since_prev }
+}
+
+/// Mean amount of each event's user over its last `window` events (this one included), in input order.
+pub fn rolling_mean(events: &[Event], window: NonZeroUsize) -> Vec<f64> {
+    let mut recent: HashMap<&str, (VecDeque<f64>, f64)> = HashMap::new();
+    events
+        .iter()
+        .map(|e| {
+            let (amounts, sum) = recent.entry(e.user_id.as_str()).or_default();
+            amounts.push_back(e.amount);
+            *sum += e.amount;
+            if amounts.len() > window.get() {
+                *sum -= amounts.pop_front().expect("longer than the window");
+            }
+            *sum / amounts.len() as f64
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(user: &str, ts: Option<i64>, amount: f64) -> Event {
+        Event { user_id: user.to_owned(), ts, amount }
+    }
+
+    #[test]
+    fn features_follow_each_user_in_input_order() {
+        let out = window_features(&[ev("a", Some(0), 1.0), ev("b", Some(5), 2.0), ev("a", Some(2 * DAY + 7), 3.0)]);
+        assert_eq!(out[2], Features { cum_spend: 4.0, time_rank: Some(2), days_since_prev: Some(2) });
+        assert_eq!(out[1], Features { cum_spend: 2.0, time_rank: Some(1), days_since_prev: None });
+    }
+
+    #[test]
+    fn equal_times_share_a_dense_rank() {
+        let out = window_features(&[ev("a", Some(9), 1.0), ev("a", Some(3), 1.0), ev("a", Some(9), 1.0)]);
+        let ranks: Vec<Option<u32>> = out.iter().map(|f| f.time_rank).collect();
+        assert_eq!(ranks, [Some(2), Some(1), Some(2)]);
+    }
+
+    #[test]
+    fn the_rolling_mean_forgets_old_events() {
+        let events = [ev("a", None, 1.0), ev("a", None, 3.0), ev("a", None, 8.0)];
+        assert_eq!(rolling_mean(&events, NonZeroUsize::new(2).unwrap()), [1.0, 2.0, 5.5]);
+    }
+}
