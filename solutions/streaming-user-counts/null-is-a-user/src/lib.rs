@@ -7,7 +7,9 @@ use std::io::{self, BufRead};
 /// Events per user, and how many non-blank lines could not be used.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Counts {
+    /// Events per user id.
     pub per_user: BTreeMap<String, u64>,
+    /// Non-blank lines that are not a usable event.
     pub rejected: u64,
 }
 
@@ -24,48 +26,58 @@ pub enum Parsed {
 #[derive(Debug)]
 pub struct Events<R> {
     reader: R,
+    /// One line's bytes, reused for every line.
     buf: Vec<u8>,
+    /// Number of the last line read.
     line: usize,
+    /// Set after the end of the input or an I/O error: the iterator is fused.
+    done: bool,
 }
 
 /// The lines of `reader` as parsed events, one at a time.
 pub fn events<R: BufRead>(reader: R) -> Events<R> {
-    Events { reader, buf: Vec::new(), line: 0 }
+    Events { reader, buf: Vec::new(), line: 0, done: false }
 }
 
 impl<R: BufRead> Iterator for Events<R> {
     type Item = io::Result<Parsed>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        loop {
+        while !self.done {
             self.buf.clear();
             match self.reader.read_until(b'\n', &mut self.buf) {
-                Ok(0) => return None,
-                Ok(_) => {}
-                Err(e) => return Some(Err(e)),
+                Ok(0) => self.done = true,
+                Ok(_) => {
+                    self.line += 1;
+                    if !is_blank(&self.buf) {
+                        return Some(Ok(parse(self.line, &self.buf)));
+                    }
+                }
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
             }
-            self.line += 1;
-            if self.buf.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            let line = self.line;
-            return Some(Ok(match user_id(&self.buf) {
-                Some(user_id) => Parsed::Event { line, user_id },
-                None => Parsed::Rejected { line },
-            }));
         }
+        None
     }
 }
 
-/// The string `user_id` of a line holding a JSON object, if it has one.
-fn user_id(line: &[u8]) -> Option<String> {
-    match serde_json::from_slice::<Value>(line).ok()? {
-        Value::Object(mut fields) => match fields.remove("user_id").unwrap_or(Value::Null) {
-            Value::String(id) => Some(id),
-            Value::Null => Some("null".to_owned()),
-            _ => None,
+/// Empty, or only JSON whitespace (space, tab, `\r`, `\n`).
+fn is_blank(line: &[u8]) -> bool {
+    line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+}
+
+/// A non-blank line as an event when it is a JSON object with a string `user_id`, else a rejected line.
+fn parse(line: usize, bytes: &[u8]) -> Parsed {
+    // `from_slice` checks UTF-8 and rejects trailing text after the value.
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(Value::Object(mut fields)) => match fields.remove("user_id") {
+            Some(Value::String(user_id)) => Parsed::Event { line, user_id },
+            None | Some(Value::Null) => Parsed::Event { line, user_id: "null".to_owned() },
+            _ => Parsed::Rejected { line },
         },
-        _ => None,
+        _ => Parsed::Rejected { line },
     }
 }
 
@@ -84,28 +96,55 @@ pub fn count_events<R: BufRead>(reader: R) -> io::Result<Counts> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Read;
 
-    fn count(text: &str) -> Counts {
-        count_events(text.as_bytes()).unwrap()
+    fn count(text: &[u8]) -> Counts {
+        count_events(text).unwrap()
+    }
+
+    /// A reader that always fails.
+    struct Broken;
+
+    impl Read for Broken {
+        fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+            Err(io::Error::other("disk gone"))
+        }
     }
 
     #[test]
     fn events_are_counted_per_user_and_bad_lines_rejected() {
-        let counts = count("{\"user_id\":\"a\"}\n{\"user_id\":\"b\",\"x\":1}\nnot json\n{\"user_id\":\"a\"}\n");
+        let counts = count(b"{\"user_id\":\"a\"}\n{\"user_id\":\"b\",\"x\":1}\nnot json\n{\"user_id\":\"a\"}\n");
         assert_eq!(counts.per_user, BTreeMap::from([("a".to_owned(), 2), ("b".to_owned(), 1)]));
         assert_eq!(counts.rejected, 1);
     }
 
     #[test]
     fn numeric_user_ids_are_rejected_and_blank_lines_skipped() {
-        let counts = count("\n   \n{\"user_id\":7}");
+        let counts = count(b"\n  \r\n{\"user_id\":7}");
         assert!(counts.per_user.is_empty());
         assert_eq!(counts.rejected, 1);
     }
 
     #[test]
+    fn invalid_utf8_and_trailing_text_are_bad_data_not_errors() {
+        let counts = count(b"{\"user_id\":\"caf\xe9\"}\n{\"user_id\":\"a\"}}\n{\"user_id\":\"\\u00fc\"}\r\n");
+        assert_eq!(counts.per_user, BTreeMap::from([("ü".to_owned(), 1)]));
+        assert_eq!(counts.rejected, 2);
+    }
+
+    #[test]
     fn the_iterator_numbers_lines_from_one_counting_blank_ones() {
-        let parsed: Vec<Parsed> = events("\n{\"user_id\":\"a\"}\n[1]\n".as_bytes()).map(Result::unwrap).collect();
+        let parsed: Vec<Parsed> = events(&b"\n{\"user_id\":\"a\"}\n[1]\n"[..]).map(Result::unwrap).collect();
         assert_eq!(parsed, [Parsed::Event { line: 2, user_id: "a".into() }, Parsed::Rejected { line: 3 }]);
+    }
+
+    #[test]
+    fn an_io_error_is_returned_once_and_ends_the_iterator() {
+        let reader = || io::BufReader::new((&b"{\"user_id\":\"a\"}\n"[..]).chain(Broken));
+        assert!(count_events(reader()).is_err());
+        let mut it = events(reader());
+        assert_eq!(it.next().unwrap().unwrap(), Parsed::Event { line: 1, user_id: "a".into() });
+        assert!(it.next().unwrap().is_err());
+        assert!(it.next().is_none());
     }
 }
