@@ -50,6 +50,8 @@ pub struct Finished {
     /// Bytes written to the result channel (fd 3), if one was opened.
     pub channel: Vec<u8>,
     pub elapsed: Duration,
+    /// CPU time (user + system) the child itself used; a timeout with little CPU was waiting, not computing.
+    pub cpu: Duration,
 }
 
 impl Finished {
@@ -95,11 +97,12 @@ pub fn run(mut command: Command, limits: Limits, channel: bool) -> std::io::Resu
     let stdout = reader(child.stdout.take().expect("stdout is piped"), limits.output_cap);
     let stderr = reader(child.stderr.take().expect("stderr is piped"), limits.output_cap);
 
+    // The waiter sees the child exit without reaping it, so its pid (and process group id) cannot be reused before
+    // the group is killed below.
     let (done_tx, done_rx) = mpsc::channel();
     let waiter = thread::spawn(move || {
-        let status = child.wait();
+        wait_exited(pid);
         let _ = done_tx.send(());
-        status
     });
     let timed_out = done_rx.recv_timeout(limits.timeout).is_err();
     // Kill the whole group: on timeout the child itself, otherwise anything it left running.
@@ -107,7 +110,9 @@ pub fn run(mut command: Command, limits: Limits, channel: bool) -> std::io::Resu
     unsafe {
         libc::killpg(pid, libc::SIGKILL);
     }
-    let status = waiter.join().map_err(|_| std::io::Error::other("the wait thread panicked"))??;
+    waiter.join().map_err(|_| std::io::Error::other("the wait thread panicked"))?;
+    let (status, cpu) = reap(pid)?;
+    drop(child);
     let elapsed = start.elapsed();
     let exit = if timed_out {
         Exit::TimedOut
@@ -126,7 +131,42 @@ pub fn run(mut command: Command, limits: Limits, channel: bool) -> std::io::Resu
         stderr: Captured { text: String::from_utf8_lossy(&err).into_owned(), dropped_bytes: err_dropped },
         channel,
         elapsed,
+        cpu,
     })
+}
+
+/// Blocks until `pid` has exited, leaving it a zombie (`WNOWAIT`).
+fn wait_exited(pid: libc::pid_t) {
+    loop {
+        // SAFETY: `info` is a valid out-pointer; waitid only writes to it.
+        let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+        let id = libc::id_t::try_from(pid).unwrap_or(0);
+        // SAFETY: plain system call on our own child.
+        let rc = unsafe { libc::waitid(libc::P_PID, id, &raw mut info, libc::WEXITED | libc::WNOWAIT) };
+        if rc == 0 || std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
+            return;
+        }
+    }
+}
+
+/// Reaps an exited child: its exit status and the CPU time (user + system) it used.
+fn reap(pid: libc::pid_t) -> std::io::Result<(std::process::ExitStatus, Duration)> {
+    let mut status = 0;
+    loop {
+        // SAFETY: `usage` is a valid out-pointer; wait4 only writes to it and to `status`.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        // SAFETY: plain system call on our own, already exited, child.
+        let rc = unsafe { libc::wait4(pid, &raw mut status, 0, &raw mut usage) };
+        if rc == pid {
+            let micros = |t: libc::timeval| t.tv_sec as u64 * 1_000_000 + t.tv_usec as u64;
+            let cpu = Duration::from_micros(micros(usage.ru_utime) + micros(usage.ru_stime));
+            return Ok((std::process::ExitStatus::from_raw(status), cpu));
+        }
+        let error = std::io::Error::last_os_error();
+        if error.kind() != std::io::ErrorKind::Interrupted {
+            return Err(error);
+        }
+    }
 }
 
 /// A pipe whose both ends close on exec (the write end is re-opened as fd 3 in the child).
@@ -209,6 +249,14 @@ mod tests {
         assert_eq!(done.exit, Exit::TimedOut);
         assert!(done.elapsed < Duration::from_secs(10), "{:?}", done.elapsed);
         assert_eq!(done.stdout.text, "");
+    }
+
+    #[test]
+    fn cpu_time_tells_a_busy_loop_from_a_sleep() {
+        let busy = run(sh("while :; do :; done"), limits(1), false).unwrap();
+        let idle = run(sh("exec sleep 5"), limits(1), false).unwrap();
+        assert_eq!((busy.exit, idle.exit), (Exit::TimedOut, Exit::TimedOut));
+        assert!(busy.cpu > idle.cpu * 4 && busy.cpu > Duration::ZERO, "busy {:?}, idle {:?}", busy.cpu, idle.cpu);
     }
 
     #[test]

@@ -115,8 +115,14 @@ fn run_one(runner: &Path, problem: &Problem, meta: &CaseMeta, settings: Settings
         Kind::Scaling | Kind::Memory => limits.scaling_timeout(),
         _ => limits.trial_timeout(),
     };
-    let nonce = nonce();
-    let done = spawn(runner, &["run", &meta.name], problem, settings, &nonce, timeout)?;
+    let mut nonce = nonce();
+    let mut done = spawn(runner, &["run", &meta.name], problem, settings, &nonce, timeout)?;
+    if done.exit == Exit::TimedOut && done.cpu < timeout / 2 {
+        // Timed out while mostly off the CPU: a machine stall (a paused VM, a swapped-out host) looks the same as a
+        // sleeping hang, so run it once more; a real hang times out again, a busy loop never gets here.
+        nonce = self::nonce();
+        done = spawn(runner, &["run", &meta.name], problem, settings, &nonce, timeout)?;
+    }
     let record: Option<CaseRecord> =
         first_record(&done.channel).filter(|r: &CaseRecord| r.nonce == nonce && r.case == meta.name);
     let output = if done.stdout.text.is_empty() && done.stderr.text.is_empty() {

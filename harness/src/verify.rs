@@ -152,7 +152,17 @@ pub fn check(problem: &Problem, solution: &str, expectation: Option<&Expectation
         let kept: Vec<Area> = want.iter().filter(|a| !lost.contains(a)).copied().collect();
         let mut why = Vec::new();
         if !unexpected.is_empty() {
-            why.push(format!("also lost {}", keys(&unexpected)));
+            // Name the cases, so a surprise (or a flaky verdict) can be traced without re-running.
+            let cases: Vec<String> = grade
+                .cases
+                .iter()
+                .filter(|c| !c.outcome.passed() && unexpected.contains(&Area::of(c.meta.kind)))
+                .map(|c| {
+                    let message = c.failure.as_ref().map_or("", |f| f.message.as_str());
+                    format!("{} {}: {}", c.meta.name, c.outcome.label(), message.lines().next().unwrap_or(""))
+                })
+                .collect();
+            why.push(format!("also lost {} ({})", keys(&unexpected), cases.join("; ")));
         }
         if !kept.is_empty() {
             why.push(format!("kept full marks in {}", keys(&kept)));
