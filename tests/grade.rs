@@ -83,6 +83,8 @@ fn a_dependency_outside_the_allowlist_is_rejected_before_building() {
 fn the_same_candidate_gets_the_same_verdict_twice() {
     let strip = |mut grade: serde_json::Value| {
         grade["timings"] = serde_json::Value::Null;
+        // What had to be compiled depends on what an earlier grade left in the shared target dir.
+        grade["compiled"] = serde_json::Value::Null;
         for case in grade["cases"].as_array_mut().unwrap() {
             case["elapsed_secs"] = serde_json::Value::Null;
         }
@@ -108,7 +110,7 @@ fn a_warm_regrade_compiles_only_the_candidate_and_its_runner() {
     let grade = json(&grade_fixture("no-tests", &["--format", "json"]));
     let compiled: Vec<&str> = grade["compiled"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
     assert!(compiled.contains(&"candidate"), "{compiled:?}");
-    assert!(compiled.iter().all(|t| *t == "candidate" || t.starts_with("runner_")), "{compiled:?}");
+    assert!(compiled.iter().all(|t| *t == "candidate" || *t == "runner"), "{compiled:?}");
 }
 
 #[test]

@@ -121,7 +121,12 @@ pub fn grade(layout: &Layout, problem: &Problem, candidate: &Path, options: Opti
     let started = Instant::now();
     let build = cargo.build(&job.manifest(), &job.runner)?;
     grade.timings.build_secs = started.elapsed().as_secs_f64();
-    grade.compiled = build.artifacts.iter().filter(|a| !a.fresh).map(|a| a.target.clone()).collect();
+    grade.compiled = build
+        .artifacts
+        .iter()
+        .filter(|a| !a.fresh)
+        .map(|a| if a.target == job.runner { "runner".to_owned() } else { a.target.clone() })
+        .collect();
     let cleanup = Cleanup { layout, job: &job, builds: Vec::new() };
     let mut cleanup = cleanup;
     if let Some(verdict) = build_verdict(layout, problem, &job, &build)? {
