@@ -89,11 +89,13 @@ mod tests {
     #[test]
     fn a_window_sees_the_peak_of_a_freed_allocation() {
         let _serial = serial();
+        // Other tests' threads allocate and free meanwhile (the counters are process-wide), so the figures are
+        // checked with a margin far above what any of them holds.
         let window = MemoryWindow::start();
-        let big = vec![0u8; 1 << 20];
+        let big = vec![0u8; 16 << 20];
         drop(std::hint::black_box(big));
-        assert!(window.peak_bytes() >= 1 << 20);
+        assert!(window.peak_bytes() >= 15 << 20, "{}", window.peak_bytes());
         let after = MemoryWindow::start();
-        assert!(after.peak_bytes() < 1 << 20);
+        assert!(after.peak_bytes() < 8 << 20, "{}", after.peak_bytes());
     }
 }
