@@ -127,19 +127,16 @@ pub fn grade(layout: &Layout, problem: &Problem, candidate: &Path, options: Opti
         .filter(|a| !a.fresh)
         .map(|a| if a.target == job.runner { "runner".to_owned() } else { a.target.clone() })
         .collect();
-    let cleanup = Cleanup { layout, job: &job, builds: Vec::new() };
-    let mut cleanup = cleanup;
-    if let Some(verdict) = build_verdict(layout, problem, &job, &build)? {
+    let verdict = build_verdict(layout, problem, &job, &build)?;
+    let runner = build.artifacts.iter().find(|a| a.target == job.runner).and_then(|a| a.executable.clone());
+    // Registered before any early return, so a failed build's candidate artifacts are removed too.
+    let mut cleanup = Cleanup { layout, job: &job, builds: vec![build] };
+    if let Some(verdict) = verdict {
         grade.verdict = verdict;
         return Ok(grade);
     }
-    let runner = build
-        .artifacts
-        .iter()
-        .find(|a| a.target == job.runner)
-        .and_then(|a| a.executable.clone())
-        .ok_or_else(|| Error::Harness("failed to find the runner executable in cargo's output".to_owned()))?;
-    cleanup.builds.push(build);
+    let runner =
+        runner.ok_or_else(|| Error::Harness("failed to find the runner executable in cargo's output".to_owned()))?;
 
     let started = Instant::now();
     let settings = Settings { seed: options.seed, jobs: options.jobs };

@@ -76,8 +76,7 @@ pub fn prepare(layout: &Layout, problem: &Problem, candidate: &Path) -> Result<s
     let id = JOBS.fetch_add(1, Ordering::Relaxed);
     let runner = format!("runner_{}_{id}", std::process::id());
     let candidate_package = format!("candidate_{}_{id}", std::process::id());
-    let job = Job { dir, runner, candidate_package, skipped: Vec::new(), suite: problem.suite_path() };
-    let mut job = job;
+    let mut job = Job { dir, runner, candidate_package, skipped: Vec::new(), suite: problem.suite_path() };
 
     let candidate_dir = job.root().join("candidate");
     let mut budget = CopyBudget { bytes: 0, files: 0 };
