@@ -53,14 +53,20 @@ impl Layout {
         }
     }
 
-    /// The pinned lock file job builds start from.
+    /// The pinned lock file job builds start from: the bank's own, else the one of the checkout the harness was
+    /// built from (a bank kept elsewhere with `--root` need not carry the harness).
     pub fn lock_file(&self) -> PathBuf {
-        self.root.join("Cargo.lock")
+        self.own_or_built_from(Path::new("Cargo.lock"))
     }
 
-    /// The support library hidden suites are written against.
+    /// The support library hidden suites are written against (found like the lock file).
     pub fn support_crate(&self) -> PathBuf {
-        self.root.join("harness").join("support")
+        self.own_or_built_from(&Path::new("harness").join("support"))
+    }
+
+    fn own_or_built_from(&self, relative: &Path) -> PathBuf {
+        let own = self.root.join(relative);
+        if own.exists() { own } else { Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(relative) }
     }
 
     /// Slugs of every problem folder (those holding a `problem.toml`), sorted.
