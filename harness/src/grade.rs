@@ -5,10 +5,13 @@ use crate::cargo::{Build, Cargo};
 use crate::error::{Error, ProblemError, Result};
 use crate::job::{self, Job};
 use crate::layout::Layout;
+use crate::meter::{Meter, Unit};
 use crate::problem::Problem;
 use crate::quality::{self, Quality};
 use crate::rubric::{self, Scorecard};
-use crate::trial::{self, CaseResult, Settings};
+use crate::scaling::{Bench, Finding};
+use crate::trial::{self, CaseResult, Outcome, Settings};
+use harness_protocol::{CaseMeta, FailureReport, Kind, Metrics};
 use serde::Serialize;
 use std::path::Path;
 use std::time::Instant;
@@ -69,6 +72,8 @@ impl Verdict {
 pub struct Timings {
     pub build_secs: f64,
     pub run_secs: f64,
+    /// Measuring the scaling cases' growth (callgrind or CPU time).
+    pub measure_secs: f64,
     pub tests_secs: f64,
 }
 
@@ -84,6 +89,8 @@ pub struct Grade {
     pub cases: Vec<CaseResult>,
     pub quality: Quality,
     pub timings: Timings,
+    /// What scaling cases were measured in: instructions (callgrind) or CPU time (the fallback without valgrind).
+    pub meter: Unit,
     /// Things the candidate should know that are not case failures (skipped files, …).
     pub notes: Vec<String>,
     /// Targets compiled for this grade (a warm grade compiles only the candidate and its runner).
@@ -102,12 +109,15 @@ pub fn grade(layout: &Layout, problem: &Problem, candidate: &Path, options: Opti
         cases: Vec::new(),
         quality: Quality::default(),
         timings: Timings::default(),
+        meter: Unit::Instructions,
         notes: Vec::new(),
         compiled: Vec::new(),
     };
     if !candidate.is_dir() {
         return Err(Error::Usage(format!("failed to find the candidate folder {}", candidate.display())));
     }
+    let meter = Meter::detect()?;
+    grade.meter = meter.unit();
     let job = match job::prepare(layout, problem, candidate)? {
         Ok(job) => job,
         Err(rejection) => {
@@ -138,11 +148,16 @@ pub fn grade(layout: &Layout, problem: &Problem, candidate: &Path, options: Opti
     let runner =
         runner.ok_or_else(|| Error::Harness("failed to find the runner executable in cargo's output".to_owned()))?;
 
-    let started = Instant::now();
     let settings = Settings { seed: options.seed, jobs: options.jobs };
-    let cases = trial::list(&runner, problem, settings)?;
-    grade.cases = trial::run_all(&runner, problem, &cases, settings)?;
-    grade.timings.run_secs = started.elapsed().as_secs_f64();
+    let bench = Bench { runner: &runner, problem, settings, meter: &meter, scratch: job.root() };
+    grade.cases = run_cases(&bench, &mut grade.timings)?;
+    if meter == Meter::CpuTime && grade.cases.iter().any(|c| c.scaling.is_some()) {
+        grade.notes.push(
+            "scaling was measured in CPU time (valgrind not found, or HARNESS_METER=cpu): noisier than instruction \
+             counts, so the growth thresholds are wider; install valgrind for verdicts that repeat exactly"
+                .to_owned(),
+        );
+    }
 
     let started = Instant::now();
     let tests = cargo.build_tests(&job.manifest(), &job.candidate_package)?;
@@ -152,6 +167,82 @@ pub fn grade(layout: &Layout, problem: &Problem, candidate: &Path, options: Opti
 
     grade.scorecard = rubric::score(&problem.manifest.rubric, &grade.cases, &grade.quality);
     Ok(grade)
+}
+
+/// Lists the suite's cases and runs them. Scaling cases are measured first: a candidate whose cost grows a class
+/// worse than the reference's has its verdict already and skips the correctness run on the large input (which it
+/// could only time out on).
+fn run_cases(bench: &Bench, timings: &mut Timings) -> Result<Vec<CaseResult>> {
+    let started = Instant::now();
+    let cases = trial::list(bench.runner, bench.problem, bench.settings)?;
+    let mut findings = Vec::new();
+    for case in cases.iter().filter(|c| c.kind == Kind::Scaling) {
+        findings.push((case.name.clone(), bench.grade(case)?));
+    }
+    timings.measure_secs = started.elapsed().as_secs_f64();
+    let decided = |name: &str| findings.iter().any(|(n, f)| n == name && f.decides());
+    let to_run: Vec<CaseMeta> = cases.iter().filter(|c| !decided(&c.name)).cloned().collect();
+    let started = Instant::now();
+    let mut run = trial::run_all(bench.runner, bench.problem, &to_run, bench.settings)?.into_iter();
+    timings.run_secs = started.elapsed().as_secs_f64();
+    let mut results = Vec::with_capacity(cases.len());
+    for meta in cases {
+        let finding = findings.iter().position(|(n, _)| *n == meta.name).map(|i| findings.swap_remove(i).1);
+        let result = match finding {
+            Some(finding) if finding.decides() => decided_result(meta, finding),
+            Some(finding) => {
+                let mut result = run.next().expect("run_all returns a result per case");
+                apply(&mut result, finding);
+                result
+            }
+            None => run.next().expect("run_all returns a result per case"),
+        };
+        results.push(result);
+    }
+    Ok(results)
+}
+
+/// The result of a scaling case its measurement decided alone: worse growth, or a failure on a measured input.
+fn decided_result(meta: CaseMeta, finding: Finding) -> CaseResult {
+    let mut result = CaseResult {
+        meta,
+        outcome: Outcome::Pass,
+        failure: None,
+        metrics: Metrics::default(),
+        score: 1.0,
+        scaling: None,
+        elapsed_secs: 0.0,
+        output: String::new(),
+    };
+    apply(&mut result, finding);
+    result
+}
+
+/// Folds a scaling case's measurement into its result: the correctness run on the large input decided pass or
+/// fail; the measurement decides how much of the case's weight that pass is worth.
+fn apply(case: &mut CaseResult, finding: Finding) {
+    match finding {
+        Finding::Measured(scaling) => {
+            if case.outcome == Outcome::Pass {
+                case.score = scaling.score;
+                if scaling.score < 1.0 {
+                    case.outcome = Outcome::Fail;
+                    case.failure = Some(FailureReport { message: scaling.summary.clone(), ..FailureReport::default() });
+                }
+            } else if let Some(failure) = &mut case.failure {
+                failure.message = format!("{}; measured: {}", failure.message, scaling.summary);
+            }
+            case.scaling = Some(scaling);
+        }
+        Finding::Failed { size, message } => {
+            case.score = 0.0;
+            case.outcome = if message.starts_with("panicked") { Outcome::Panic } else { Outcome::Crash };
+            case.failure = Some(FailureReport {
+                message: format!("on the input of {size} items: {message}"),
+                ..FailureReport::default()
+            });
+        }
+    }
 }
 
 /// `None` when the build succeeded; otherwise the verdict for the candidate, or an error when the problem itself

@@ -80,17 +80,35 @@ impl Limits {
     }
 }
 
-/// How the memory cases budget the candidate against the reference: `max(reference × ratio, reference + slack)`.
+/// Budgets relative to the reference. Memory: `max(reference × memory_ratio, reference + slack)` peak heap bytes.
+/// Speed (scaling cases): full credit up to `speed_ratio` × the reference's cost at the largest size, none from
+/// `speed_ratio_zero` ×, and no speed credit when the CPU time is over `cpu_ratio` × the reference's.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Budget {
     pub memory_ratio: f64,
     pub memory_slack_kib: u64,
+    pub speed_ratio: f64,
+    pub speed_ratio_zero: f64,
+    pub cpu_ratio: f64,
 }
 
 impl Default for Budget {
     fn default() -> Self {
-        Budget { memory_ratio: 2.0, memory_slack_kib: 256 }
+        Budget { memory_ratio: 2.0, memory_slack_kib: 256, speed_ratio: 2.0, speed_ratio_zero: 6.0, cpu_ratio: 5.0 }
+    }
+}
+
+/// The input sizes scaling cases are measured at (the case's own `size` is for the correctness run).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ScalingSizes {
+    pub sizes: Vec<u64>,
+}
+
+impl Default for ScalingSizes {
+    fn default() -> Self {
+        ScalingSizes { sizes: (0..6).map(|i| 1024 << i).collect() }
     }
 }
 
@@ -111,6 +129,8 @@ pub struct Manifest {
     pub limits: Limits,
     #[serde(default)]
     pub budget: Budget,
+    #[serde(default)]
+    pub scaling: ScalingSizes,
 }
 
 /// A loaded, validated problem package.
@@ -198,8 +218,31 @@ pub fn parse_manifest(path: &Path, text: &str) -> Result<Manifest, ProblemError>
             return Err(ProblemError::new(path, at(key), format!("key `{key}` must be greater than 0")));
         }
     }
-    if !(manifest.budget.memory_ratio >= 1.0 && manifest.budget.memory_ratio.is_finite()) {
-        return Err(ProblemError::new(path, at("memory_ratio"), "key `memory_ratio` must be a finite number >= 1.0"));
+    let budget = &manifest.budget;
+    for (key, value) in [
+        ("memory_ratio", budget.memory_ratio),
+        ("speed_ratio", budget.speed_ratio),
+        ("speed_ratio_zero", budget.speed_ratio_zero),
+        ("cpu_ratio", budget.cpu_ratio),
+    ] {
+        if !(value >= 1.0 && value.is_finite()) {
+            return Err(ProblemError::new(path, at(key), format!("key `{key}` must be a finite number >= 1.0")));
+        }
+    }
+    if budget.speed_ratio_zero <= budget.speed_ratio {
+        return Err(ProblemError::new(
+            path,
+            at("speed_ratio_zero"),
+            "key `speed_ratio_zero` must be greater than `speed_ratio`",
+        ));
+    }
+    let sizes = &manifest.scaling.sizes;
+    if sizes.len() < 3 || sizes.windows(2).any(|w| w[1] <= w[0]) || sizes[0] == 0 {
+        return Err(ProblemError::new(
+            path,
+            at("sizes"),
+            "key `sizes` must list at least three increasing sizes greater than 0",
+        ));
     }
     Ok(manifest)
 }
@@ -270,6 +313,16 @@ quality = 20
         let err = parse(&GOOD.replace("quality = 20", "quality = 10")).unwrap_err();
         assert!(err.message.contains("sum to 90"), "{}", err.message);
         assert_eq!(err.line, Some(12));
+    }
+
+    #[test]
+    fn scaling_sizes_default_to_six_doublings_from_1024_and_must_increase() {
+        let m = parse(GOOD).unwrap();
+        assert_eq!(m.scaling.sizes, [1024, 2048, 4096, 8192, 16384, 32768]);
+        let err = parse(&format!("{GOOD}\n[scaling]\nsizes = [4096, 2048, 8192]\n")).unwrap_err();
+        assert!(err.message.contains("increasing"), "{}", err.message);
+        let err = parse(&format!("{GOOD}\n[budget]\nspeed_ratio = 3.0\nspeed_ratio_zero = 2.0\n")).unwrap_err();
+        assert!(err.message.contains("speed_ratio_zero"), "{}", err.message);
     }
 
     #[test]

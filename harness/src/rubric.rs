@@ -97,6 +97,8 @@ pub struct AreaScore {
     pub max: u32,
     /// Weight of what passed and of everything (case weights, or own tests for quality).
     pub passed_weight: u32,
+    /// Weight earned, counting partial credit (a scaling case that grows right but runs slow earns part of its).
+    pub earned_weight: f64,
     pub total_weight: u32,
     /// Number of cases (or tests) that passed, and in all.
     pub passed: usize,
@@ -131,6 +133,7 @@ impl Scorecard {
                 points: 0.0,
                 max: area.max(weights),
                 passed_weight: 0,
+                earned_weight: 0.0,
                 total_weight: 0,
                 passed: 0,
                 total: 0,
@@ -146,25 +149,23 @@ pub fn score(weights: &Weights, cases: &[CaseResult], quality: &Quality) -> Scor
     let areas: Vec<AreaScore> = Area::ALL
         .iter()
         .map(|&area| {
-            let (passed_weight, total_weight, passed, total) = if area == Area::Quality {
-                (quality.passed as u32, quality.total as u32, quality.passed, quality.total)
+            let (passed_weight, earned_weight, total_weight, passed, total) = if area == Area::Quality {
+                (quality.passed as u32, quality.passed as f64, quality.total as u32, quality.passed, quality.total)
             } else {
                 let mine: Vec<&CaseResult> = cases.iter().filter(|c| Area::of(c.meta.kind) == area).collect();
                 let passed: Vec<&&CaseResult> = mine.iter().filter(|c| c.outcome.passed()).collect();
                 (
                     passed.iter().map(|c| c.meta.weight).sum(),
+                    mine.iter().map(|c| f64::from(c.meta.weight) * c.score.clamp(0.0, 1.0)).sum(),
                     mine.iter().map(|c| c.meta.weight).sum(),
                     passed.len(),
                     mine.len(),
                 )
             };
             let max = area.max(weights);
-            let points = if total_weight == 0 {
-                0.0
-            } else {
-                round1(f64::from(max) * f64::from(passed_weight) / f64::from(total_weight))
-            };
-            AreaScore { area, points, max, passed_weight, total_weight, passed, total }
+            let points =
+                if total_weight == 0 { 0.0 } else { round1(f64::from(max) * earned_weight / f64::from(total_weight)) };
+            AreaScore { area, points, max, passed_weight, earned_weight, total_weight, passed, total }
         })
         .collect();
     let total = round1(areas.iter().map(|a| a.points).sum());
@@ -189,6 +190,8 @@ mod tests {
             outcome,
             failure: None,
             metrics: Metrics::default(),
+            score: if outcome.passed() { 1.0 } else { 0.0 },
+            scaling: None,
             elapsed_secs: 0.0,
             output: String::new(),
         }
@@ -223,6 +226,17 @@ mod tests {
         assert!((card.area(Area::EdgeCases).points - 18.8).abs() < 1e-9);
         assert!(card.area(Area::Correctness).full() && card.area(Area::Performance).full());
         assert!((card.total - 93.8).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_partly_earned_scaling_case_earns_part_of_its_weight() {
+        let mut slow = result(Kind::Scaling, 1, Outcome::Fail);
+        slow.score = 0.75;
+        let cases = [result(Kind::Correctness, 1, Outcome::Pass), slow, result(Kind::Memory, 1, Outcome::Pass)];
+        let card = score(&WEIGHTS, &cases, &quality(1, 1));
+        // 15 points over two cases of weight 1: 7.5 × 0.75 + 7.5.
+        assert!((card.area(Area::Performance).points - 13.1).abs() < 1e-9, "{}", card.area(Area::Performance).points);
+        assert!(!card.area(Area::Performance).full());
     }
 
     #[test]

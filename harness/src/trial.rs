@@ -4,14 +4,16 @@
 use crate::error::{Error, Result};
 use crate::problem::Problem;
 use crate::process::{self, Exit, Finished, Limits};
+use crate::scaling::Scaling;
 use harness_protocol::{
     CaseMeta, CaseRecord, ENV_MEMORY_RATIO, ENV_MEMORY_SLACK, ENV_NONCE, ENV_RESULT_FD, ENV_SEED, FailureReport, Kind,
-    ListRecord, Metrics, PROTOCOL_VERSION, RESULT_FD, Status,
+    ListRecord, MeasureRecord, Metrics, PROTOCOL_VERSION, RESULT_FD, Side, Status,
 };
 use serde::Serialize;
+use std::ffi::OsString;
 use std::fmt::Write;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -56,6 +58,12 @@ pub struct CaseResult {
     pub outcome: Outcome,
     pub failure: Option<FailureReport>,
     pub metrics: Metrics,
+    /// Share of the case's weight earned, 0 to 1: 1 for a pass, 0 for a failure, in between for a scaling case that
+    /// grows like the reference but runs slower.
+    pub score: f64,
+    /// How a scaling case's cost grew against the reference's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scaling: Option<Scaling>,
     pub elapsed_secs: f64,
     /// What the candidate printed (truncated), when the case did not pass.
     #[serde(skip_serializing_if = "String::is_empty")]
@@ -172,7 +180,72 @@ fn run_one(runner: &Path, problem: &Problem, meta: &CaseMeta, settings: Settings
         f.message = f.message.replace("(at candidate/", "(at ");
         f
     });
-    Ok(CaseResult { meta: meta.clone(), outcome, failure, metrics, elapsed_secs: done.elapsed.as_secs_f64(), output })
+    Ok(CaseResult {
+        meta: meta.clone(),
+        outcome,
+        failure,
+        metrics,
+        score: if outcome.passed() { 1.0 } else { 0.0 },
+        scaling: None,
+        elapsed_secs: done.elapsed.as_secs_f64(),
+        output,
+    })
+}
+
+/// How one `runner measure` process ended.
+#[derive(Debug, Clone)]
+pub enum Measured {
+    /// The cost of one call: the least CPU time in nanoseconds as the runner measured it (a caller running the
+    /// runner under callgrind replaces it with the instruction count).
+    Done(u64),
+    /// The measured side panicked on this input.
+    Panicked(String),
+    TimedOut,
+    /// Died or exited without a well-formed record.
+    Crashed(String),
+}
+
+/// One measurement of a scaling case: the runner generates the input of `size` and calls `side` on it `repeats`
+/// times. `wrapper` is the program and arguments to run the runner under (callgrind), if any.
+#[allow(clippy::too_many_arguments)]
+pub fn measure(
+    runner: &Path,
+    problem: &Problem,
+    settings: Settings,
+    case: &str,
+    who: Side,
+    size: u64,
+    repeats: u32,
+    wrapper: Option<&[OsString]>,
+) -> Result<Measured> {
+    let nonce = nonce();
+    let args = ["measure", case, who.as_str(), &size.to_string(), &repeats.to_string()].map(OsString::from);
+    let (program, args): (OsString, Vec<OsString>) = match wrapper {
+        Some([program, wrapper_args @ ..]) => {
+            (program.clone(), wrapper_args.iter().cloned().chain([runner.as_os_str().to_owned()]).chain(args).collect())
+        }
+        _ => (runner.as_os_str().to_owned(), args.to_vec()),
+    };
+    let mut command = Command::new(program);
+    command.args(args);
+    // Valgrind maps far more address space than the program it runs, so the cap is left to the native runs.
+    let address_space = if wrapper.is_some() { None } else { Some(problem.manifest.limits.memory_limit_mb << 20) };
+    let done =
+        spawn_with(command, problem, settings, &nonce, problem.manifest.limits.scaling_timeout(), address_space)?;
+    if done.exit == Exit::TimedOut {
+        return Ok(Measured::TimedOut);
+    }
+    let record: Option<MeasureRecord> =
+        first_record(&done.channel).filter(|r: &MeasureRecord| r.nonce == nonce && r.case == case && r.side == who);
+    Ok(match (done.exit, record) {
+        (Exit::Code(0), Some(record)) => match record.panic {
+            Some(message) => Measured::Panicked(message.replace("(at candidate/", "(at ")),
+            None => Measured::Done(record.cpu_nanos),
+        },
+        (exit, _) => {
+            Measured::Crashed(format!("{} {}", describe_exit(exit), tail(&done.stderr.text)).trim().to_owned())
+        }
+    })
 }
 
 fn spawn(
@@ -184,8 +257,20 @@ fn spawn(
     timeout: Duration,
 ) -> Result<Finished> {
     let mut command = Command::new(runner);
+    command.args(args);
+    spawn_with(command, problem, settings, nonce, timeout, Some(problem.manifest.limits.memory_limit_mb << 20))
+}
+
+fn spawn_with(
+    mut command: Command,
+    problem: &Problem,
+    settings: Settings,
+    nonce: &str,
+    timeout: Duration,
+    address_space: Option<u64>,
+) -> Result<Finished> {
+    let program = PathBuf::from(command.get_program());
     command
-        .args(args)
         .env(ENV_RESULT_FD, RESULT_FD.to_string())
         .env(ENV_NONCE, nonce)
         .env(ENV_SEED, settings.seed.to_string())
@@ -196,10 +281,10 @@ fn spawn(
         timeout,
         output_cap: (problem.manifest.limits.output_limit_kb * 1024) as usize,
         channel_cap: 4 << 20,
-        address_space: Some(problem.manifest.limits.memory_limit_mb << 20),
+        address_space,
     };
     process::run(command, limits, true)
-        .map_err(|e| Error::Harness(format!("failed to start the runner {}: {e}", runner.display())))
+        .map_err(|e| Error::Harness(format!("failed to start {}: {e}", program.display())))
 }
 
 fn first_record<T: serde::de::DeserializeOwned>(channel: &[u8]) -> Option<T> {

@@ -8,7 +8,7 @@ pub use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Bumped whenever a record's shape changes; a runner and a harness must agree on it.
-pub const PROTOCOL_VERSION: u32 = 1;
+pub const PROTOCOL_VERSION: u32 = 2;
 /// The descriptor number the harness gives the result pipe in the child.
 pub const RESULT_FD: i32 = 3;
 /// Environment variable holding the result descriptor number.
@@ -17,6 +17,9 @@ pub const ENV_RESULT_FD: &str = "HARNESS_RESULT_FD";
 pub const ENV_NONCE: &str = "HARNESS_NONCE";
 /// Environment variable holding the base seed for random inputs.
 pub const ENV_SEED: &str = "HARNESS_SEED";
+/// The symbol of the function a runner calls the measured code through; callgrind counts instructions only inside
+/// it (`--toggle-collect`), so generating the input and checking the output cost nothing.
+pub const MEASURED_SYMBOL: &str = "harness_measured_call";
 /// Environment variable: a memory case may use at most this multiple of the reference's peak heap bytes…
 pub const ENV_MEMORY_RATIO: &str = "HARNESS_MEMORY_RATIO";
 /// …or the reference's peak plus this many bytes, whichever is larger.
@@ -154,6 +157,48 @@ pub struct CaseRecord {
     pub failure: Option<FailureReport>,
     #[serde(default)]
     pub metrics: Metrics,
+}
+
+/// Which implementation a measurement ran.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    Candidate,
+    Reference,
+}
+
+impl Side {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Side::Candidate => "candidate",
+            Side::Reference => "reference",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Side> {
+        match text {
+            "candidate" => Some(Side::Candidate),
+            "reference" => Some(Side::Reference),
+            _ => None,
+        }
+    }
+}
+
+/// Answer to `runner measure <case> <side> <size> <repeats>`: the scaling case's input of that size was generated,
+/// then the side was called `repeats` times through [`MEASURED_SYMBOL`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MeasureRecord {
+    pub nonce: String,
+    pub version: u32,
+    pub case: String,
+    pub side: Side,
+    pub size: u64,
+    /// The least thread CPU time of one call, in nanoseconds.
+    pub cpu_nanos: u64,
+    /// Peak heap bytes of one call.
+    pub peak_bytes: u64,
+    /// Set when the call panicked (the message); the figures are then meaningless.
+    pub panic: Option<String>,
 }
 
 #[cfg(test)]

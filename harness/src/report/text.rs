@@ -68,6 +68,14 @@ pub fn grade(grade: &Grade, reveal: bool) -> String {
             case_evidence(&mut out, case, reveal);
         }
     }
+    let measured: Vec<&CaseResult> = grade.cases.iter().filter(|c| c.scaling.is_some() && c.outcome.passed()).collect();
+    if !measured.is_empty() {
+        let _ = writeln!(out, "\nScaling");
+        for case in measured {
+            let scaling = case.scaling.as_ref().expect("filtered on scaling");
+            let _ = writeln!(out, "  ✓ {}: {}", case.meta.name, scaling.summary);
+        }
+    }
     if grade.verdict.built() && (!grade.quality.failed.is_empty() || grade.quality.note.is_some()) {
         let _ = writeln!(out, "\nOwn tests");
         for name in &grade.quality.failed {
@@ -84,8 +92,10 @@ pub fn grade(grade: &Grade, reveal: bool) -> String {
         let t = grade.timings;
         let _ = writeln!(
             out,
-            "\nbuilt in {:.1}s · {} cases in {:.1}s · own tests in {:.1}s",
+            "\nbuilt in {:.1}s · scaling measured in {:.1}s ({}) · {} cases in {:.1}s · own tests in {:.1}s",
             t.build_secs,
+            t.measure_secs,
+            grade.meter.name(),
             grade.cases.len(),
             t.run_secs,
             t.tests_secs
@@ -151,15 +161,79 @@ pub fn verification(verification: &Verification) -> String {
         ]);
     }
     let mut out = format!("{t}\n");
+    let measured: Vec<&Row> = verification.rows.iter().filter(|r| !r.measurements.is_empty()).collect();
+    if !measured.is_empty() {
+        let mut t =
+            table(&["Problem", "Solution", "Scaling case", "Growth", "Slope (cand / ref)", "Cost ratio", "Earned"]);
+        for row in measured {
+            for m in &row.measurements {
+                let slope = |s: Option<f64>| s.map_or("–".to_owned(), |s| format!("{s:.2}"));
+                t.add_row(vec![
+                    Cell::new(&row.problem),
+                    Cell::new(&row.solution),
+                    Cell::new(&m.case),
+                    Cell::new(format!("{:?}", m.growth).to_lowercase()),
+                    Cell::new(format!("{} / {}", slope(m.candidate_slope), slope(m.reference_slope))),
+                    Cell::new(format!("{:.2}× at n = {} ({})", m.ratio, m.size, m.unit.name())),
+                    Cell::new(format!("{:.0}%", m.score * 100.0)).set_alignment(CellAlignment::Right),
+                ]);
+            }
+        }
+        let _ = writeln!(out, "\nScaling measurements\n{t}");
+    }
+    if !verification.budgets.is_empty() {
+        let mut t = table(&[
+            "Problem",
+            "Scaling case",
+            "Slowest accepted",
+            "Fastest too slow",
+            "Window",
+            "speed_ratio",
+            "Result",
+        ]);
+        for b in &verification.budgets {
+            let named =
+                |s: &Option<(String, f64)>| s.as_ref().map_or("–".to_owned(), |(n, r)| format!("{r:.2}× {n}"));
+            t.add_row(vec![
+                Cell::new(&b.problem),
+                Cell::new(&b.case),
+                Cell::new(named(&b.slowest_accepted)),
+                Cell::new(named(&b.fastest_too_slow)),
+                Cell::new(format!("{:.2}× … {}", b.low, b.high.map_or("∞".to_owned(), |h| format!("{h:.2}×")))),
+                Cell::new(format!("{}×", b.budget)),
+                Cell::new(if b.ok {
+                    "ok"
+                } else if b.high.is_some_and(|h| h < b.low) {
+                    "EMPTY"
+                } else {
+                    "OUTSIDE"
+                }),
+            ]);
+        }
+        let _ = writeln!(out, "\nSpeed budgets (slowest accepted × 2 ≤ speed_ratio ≤ fastest too slow ÷ 1.5)\n{t}");
+        for b in verification.budgets.iter().filter(|b| !b.ok) {
+            let _ = writeln!(
+                out,
+                "✗ {}/{}: speed_ratio {}× is outside the window {:.2}× … {}",
+                b.problem,
+                b.case,
+                b.budget,
+                b.low,
+                b.high.map_or("∞".to_owned(), |h| format!("{h:.2}×"))
+            );
+        }
+    }
     for row in verification.rows.iter().filter(|r| !r.ok) {
         let _ = writeln!(out, "✗ {}/{}: {}", row.problem, row.solution, row.mismatch.as_deref().unwrap_or_default());
     }
     let bad = verification.rows.iter().filter(|r| !r.ok).count();
+    let bad_budgets = verification.budgets.iter().filter(|b| !b.ok).count();
     let _ = writeln!(
         out,
-        "{} solutions checked, {}",
+        "{} solutions checked, {}{}",
         verification.rows.len(),
-        if bad == 0 { "all as expected".to_owned() } else { format!("{bad} not as expected") }
+        if bad == 0 { "all as expected".to_owned() } else { format!("{bad} not as expected") },
+        if bad_budgets == 0 { String::new() } else { format!("; {bad_budgets} speed budgets outside their window") }
     );
     out
 }

@@ -5,11 +5,13 @@ use crate::alloc::MemoryWindow;
 use crate::approx::Approx;
 use crate::check::{Failure, Outcome};
 use crate::generator::{Gen, trial_seed};
+use crate::measure::{Cost, measure};
 use crate::panic::catch;
 use crate::shrink::{Shrink, minimise};
-use harness_protocol::Metrics;
 pub use harness_protocol::{CaseMeta, Kind};
+use harness_protocol::{Metrics, Side};
 use std::fmt::Debug;
+use std::sync::Arc;
 
 /// How many shrink steps a failing random input gets at most.
 const MAX_SHRINK_STEPS: u32 = 500;
@@ -24,10 +26,16 @@ pub(crate) struct Ctx {
 
 type Body = Box<dyn Fn(&Ctx, &str) -> Result<Metrics, Failure> + Send + Sync>;
 
+/// A scaling case's measurement: generate the input of a size, call one side on it `repeats` times, return the
+/// least CPU time and the peak heap of one call, or the panic message.
+type Measure = Box<dyn Fn(&Ctx, &str, Side, usize, u32) -> Result<Cost, String> + Send + Sync>;
+
 /// One hidden test: metadata the harness reads with `runner list`, and the code `runner run <name>` executes.
 pub struct Case {
     pub(crate) meta: CaseMeta,
     pub(crate) body: Body,
+    /// Scaling cases only: what `runner measure <name> <side> <size> <repeats>` executes.
+    pub(crate) measure: Option<Measure>,
 }
 
 impl std::fmt::Debug for Case {
@@ -100,7 +108,7 @@ impl CaseBuilder {
 
     /// A fixed example: the body calls the candidate and checks what it returns.
     pub fn check(self, body: impl Fn() -> Outcome + Send + Sync + 'static) -> Case {
-        Case { meta: self.meta, body: Box::new(move |_, _| body().map(|()| Metrics::default())) }
+        Case { meta: self.meta, body: Box::new(move |_, _| body().map(|()| Metrics::default())), measure: None }
     }
 
     /// Seeded random inputs compared against the reference; a failing input is shrunk before it is reported.
@@ -149,10 +157,13 @@ impl CaseBuilder {
             }
             Ok(Metrics::default())
         };
-        Case { meta: self.meta, body: Box::new(body) }
+        Case { meta: self.meta, body: Box::new(body), measure: None }
     }
 
-    /// One large seeded input: the candidate must give the reference's answer within the trial's time limit.
+    /// A scaling case. `runner run` checks the candidate against the reference on one large seeded input (of
+    /// [`size`](Self::size)) within the trial's time limit; `runner measure` generates the input at each size the
+    /// harness asks for and calls one side on it through the measured function, so the harness can fit how the
+    /// candidate's cost grows compared with the reference's. `generate` must build an input of `g.size()` items.
     pub fn scaling<I, O>(
         self,
         generate: impl Fn(&mut Gen) -> I + Send + Sync + 'static,
@@ -164,14 +175,38 @@ impl CaseBuilder {
         O: Approx + Debug + 'static,
     {
         let size = self.size;
+        let sides = Arc::new((generate, candidate, reference));
+        let shared = Arc::clone(&sides);
         let body = move |ctx: &Ctx, name: &str| {
+            let (generate, candidate, reference) = &*shared;
             let input = generate(&mut Gen::new(trial_seed(ctx.seed, name, 0), size));
-            if let Some(failure) = differ(&candidate, &reference, &input)? {
+            if let Some(failure) = differ(candidate, reference, &input)? {
                 return Err(failure.context(format!("input of size {size}")));
             }
             Ok(Metrics { size: Some(size as u64), ..Metrics::default() })
         };
-        Case { meta: self.meta, body: Box::new(body) }
+        let measure = move |ctx: &Ctx, name: &str, side: Side, size: usize, repeats: u32| {
+            let (generate, candidate, reference) = &*sides;
+            let input = generate(&mut Gen::new(trial_seed(ctx.seed, name, size as u64), size));
+            let call: &dyn Fn(&I) -> O = match side {
+                Side::Candidate => candidate,
+                Side::Reference => reference,
+            };
+            let mut best: Option<Cost> = None;
+            for _ in 0..repeats.max(1) {
+                let (output, cost) = catch(|| measure(|| call(&input)))?;
+                drop(std::hint::black_box(output));
+                best = Some(match best {
+                    Some(b) => Cost {
+                        cpu_nanos: b.cpu_nanos.min(cost.cpu_nanos),
+                        peak_bytes: b.peak_bytes.max(cost.peak_bytes),
+                    },
+                    None => cost,
+                });
+            }
+            Ok(best.expect("at least one repeat"))
+        };
+        Case { meta: self.meta, body: Box::new(body), measure: Some(Box::new(measure)) }
     }
 
     /// Peak heap bytes of the candidate's call, held to a budget relative to the reference's peak on the same input.
@@ -216,7 +251,7 @@ impl CaseBuilder {
             }
             Ok(metrics)
         };
-        Case { meta: self.meta, body: Box::new(body) }
+        Case { meta: self.meta, body: Box::new(body), measure: None }
     }
 }
 

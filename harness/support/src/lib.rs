@@ -11,6 +11,7 @@ mod case;
 mod check;
 mod diff;
 mod generator;
+mod measure;
 mod panic;
 mod protocol;
 mod runner;

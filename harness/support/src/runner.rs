@@ -5,7 +5,7 @@ use crate::case::{Case, Ctx};
 use crate::check::Failure;
 use crate::panic::{catch, install_hook};
 use crate::protocol::{Channel, ctx_from_env};
-use harness_protocol::{CaseRecord, ListRecord, Metrics, PROTOCOL_VERSION, Status};
+use harness_protocol::{CaseRecord, ListRecord, MeasureRecord, Metrics, PROTOCOL_VERSION, Side, Status};
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::collections::HashSet;
 use std::fmt::Write;
@@ -50,8 +50,36 @@ fn protocol_main(mut channel: Channel, ctx: &Ctx, cases: Vec<Case>) -> ExitCode 
                 metrics,
             })
         }
+        ["measure", name, side, size, repeats] => {
+            let (Some(side), Ok(size), Ok(repeats)) =
+                (Side::parse(side), size.parse::<usize>(), repeats.parse::<u32>())
+            else {
+                eprintln!("usage: runner measure <case> candidate|reference <size> <repeats>");
+                return ExitCode::from(2);
+            };
+            let Some((case, measure)) =
+                cases.iter().find(|c| c.meta.name == *name).and_then(|c| Some((c, c.measure.as_ref()?)))
+            else {
+                eprintln!("error: no scaling case named `{name}`");
+                return ExitCode::from(2);
+            };
+            let (cost, panic) = match measure(ctx, &case.meta.name, side, size, repeats) {
+                Ok(cost) => (Some(cost), None),
+                Err(message) => (None, Some(message)),
+            };
+            channel.send(&MeasureRecord {
+                nonce: channel.nonce.clone(),
+                version: PROTOCOL_VERSION,
+                case: case.meta.name.clone(),
+                side,
+                size: size as u64,
+                cpu_nanos: cost.map_or(0, |c| c.cpu_nanos),
+                peak_bytes: cost.map_or(0, |c| c.peak_bytes),
+                panic,
+            })
+        }
         _ => {
-            eprintln!("usage: runner list | runner run <case>");
+            eprintln!("usage: runner list | runner run <case> | runner measure <case> <side> <size> <repeats>");
             return ExitCode::from(2);
         }
     };
