@@ -4,8 +4,10 @@
 use crate::error::{Error, ProblemError, Result};
 use crate::grade::{self, Grade, Options};
 use crate::layout::Layout;
+use crate::meter::Unit;
 use crate::problem::Problem;
 use crate::rubric::Area;
+use crate::scaling::Growth;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -36,18 +38,103 @@ pub struct Row {
     /// Why it does not match.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mismatch: Option<String>,
+    /// What its scaling cases measured.
+    pub measurements: Vec<Measurement>,
+    /// Whether it is declared to lose the performance area (it is then a "too slow" solution for the budgets).
+    #[serde(skip)]
+    pub loses_performance: bool,
+}
+
+/// One scaling case of one solution: growth, slopes, and its cost ratio to the reference at the largest size.
+#[derive(Debug, Clone, Serialize)]
+pub struct Measurement {
+    pub case: String,
+    pub unit: Unit,
+    pub growth: Growth,
+    pub candidate_slope: Option<f64>,
+    pub reference_slope: Option<f64>,
+    pub size: u64,
+    pub ratio: f64,
+    /// The share of the case's weight earned.
+    pub score: f64,
+}
+
+/// A scaling case's speed budget checked against the bank's solutions, as Kattis derives time limits: it must be
+/// at least twice the slowest accepted solution's cost and at most the fastest too-slow one's ÷ 1.5.
+#[derive(Debug, Clone, Serialize)]
+pub struct BudgetWindow {
+    pub problem: String,
+    pub case: String,
+    pub unit: Unit,
+    /// The accepted solution (its performance is declared fine) with the largest cost ratio to the reference.
+    pub slowest_accepted: Option<(String, f64)>,
+    /// The too-slow solution (declared to lose performance, and losing it in this case) with the smallest ratio.
+    pub fastest_too_slow: Option<(String, f64)>,
+    /// The window: `low = slowest accepted × 2`, `high = fastest too slow ÷ 1.5` (no bound without such a solution).
+    pub low: f64,
+    pub high: Option<f64>,
+    /// `speed_ratio` from problem.toml: full speed credit up to this multiple of the reference.
+    pub budget: f64,
+    pub ok: bool,
 }
 
 /// Every row, and whether all matched.
 #[derive(Debug, Clone, Serialize)]
 pub struct Verification {
     pub rows: Vec<Row>,
+    pub budgets: Vec<BudgetWindow>,
 }
 
 impl Verification {
     pub fn ok(&self) -> bool {
-        self.rows.iter().all(|r| r.ok)
+        self.rows.iter().all(|r| r.ok) && self.budgets.iter().all(|b| b.ok)
     }
+}
+
+/// The budget windows of one problem's scaling cases from its rows.
+pub fn budget_windows(problem: &Problem, rows: &[Row]) -> Vec<BudgetWindow> {
+    let mut cases: Vec<(&str, Unit)> = Vec::new();
+    for m in rows.iter().flat_map(|r| &r.measurements) {
+        if !cases.iter().any(|(c, _)| *c == m.case) {
+            cases.push((&m.case, m.unit));
+        }
+    }
+    // Ratios are compared at two decimals: hash-seeded containers move instruction counts in the fourth.
+    let round = |x: f64| (x * 100.0).round() / 100.0;
+    cases
+        .into_iter()
+        .map(|(case, unit)| {
+            let measured: Vec<(&Row, &Measurement)> = rows
+                .iter()
+                .filter_map(|row| row.measurements.iter().find(|m| m.case == case).map(|m| (row, m)))
+                .collect();
+            let slowest_accepted = measured
+                .iter()
+                .filter(|(row, _)| !row.loses_performance)
+                .max_by(|a, b| a.1.ratio.total_cmp(&b.1.ratio))
+                .map(|(row, m)| (row.solution.clone(), round(m.ratio)));
+            let fastest_too_slow = measured
+                .iter()
+                .filter(|(row, m)| row.loses_performance && m.score < 1.0)
+                .min_by(|a, b| a.1.ratio.total_cmp(&b.1.ratio))
+                .map(|(row, m)| (row.solution.clone(), round(m.ratio)));
+            let low = round(slowest_accepted.as_ref().map_or(1.0, |s| s.1) * 2.0);
+            let high = fastest_too_slow.as_ref().map(|s| round(s.1 / 1.5));
+            let budget = problem.manifest.budget.speed_ratio;
+            let ok = budget >= low && high.is_none_or(|h| budget <= h);
+            BudgetWindow {
+                problem: problem.slug.clone(),
+                case: case.to_owned(),
+                unit,
+                slowest_accepted,
+                fastest_too_slow,
+                low,
+                high,
+                budget,
+                ok,
+            }
+        })
+        .collect()
 }
 
 /// Verifies the given problems' solutions; `progress` is told about each row as it is finished.
@@ -58,7 +145,9 @@ pub fn verify(
     mut progress: impl FnMut(&Row),
 ) -> Result<Verification> {
     let mut rows = Vec::new();
+    let mut budgets = Vec::new();
     for problem in problems {
+        let first = rows.len();
         for (name, dir) in solutions(layout, problem)? {
             // A broken expected.toml is that solution's mismatch; the other solutions are still checked.
             let expectation = if name == "reference" {
@@ -79,8 +168,9 @@ pub fn verify(
             progress(&row);
             rows.push(row);
         }
+        budgets.extend(budget_windows(problem, &rows[first..]));
     }
-    Ok(Verification { rows })
+    Ok(Verification { rows, budgets })
 }
 
 /// The solution folders of a problem, the reference first; it is an error for the reference to be missing.
@@ -110,6 +200,8 @@ fn broken(problem: &Problem, solution: &str, error: &Error) -> Row {
         total: 0.0,
         ok: false,
         mismatch: Some(error.to_string()),
+        measurements: Vec::new(),
+        loses_performance: false,
     }
 }
 
@@ -183,6 +275,25 @@ pub fn check(problem: &Problem, solution: &str, expectation: Option<&Expectation
         total: grade.scorecard.total,
         ok: mismatch.is_none(),
         mismatch,
+        measurements: grade
+            .cases
+            .iter()
+            .filter_map(|c| {
+                let s = c.scaling.as_ref()?;
+                let largest = s.points.last()?;
+                Some(Measurement {
+                    case: c.meta.name.clone(),
+                    unit: s.unit,
+                    growth: s.growth,
+                    candidate_slope: s.candidate_slope,
+                    reference_slope: s.reference_slope,
+                    size: largest.size,
+                    ratio: s.ratio.unwrap_or(f64::INFINITY),
+                    score: c.score,
+                })
+            })
+            .collect(),
+        loses_performance: expected_lost.contains(&Area::Performance),
     }
 }
 
