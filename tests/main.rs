@@ -5,5 +5,6 @@
 
 mod cli;
 mod grade;
+mod scaling;
 mod support;
 mod verify;
