@@ -44,9 +44,9 @@ pub fn json(run: &Run) -> serde_json::Value {
 
 /// The outcome the JSON report gives a case.
 pub fn outcome<'a>(grade: &'a serde_json::Value, case: &str) -> &'a str {
-    grade["cases"]
+    grade["tests"]
         .as_array()
-        .expect("cases is an array")
+        .expect("tests is an array")
         .iter()
         .find(|c| c["name"] == case)
         .unwrap_or_else(|| panic!("no case named {case}"))["outcome"]
