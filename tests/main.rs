@@ -5,5 +5,6 @@
 
 mod cli;
 mod grade;
+mod report;
 mod support;
 mod verify;

@@ -16,12 +16,18 @@ pub fn root() -> PathBuf {
 
 /// Runs `harness args…` in the workspace root.
 pub fn harness(args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_harness"))
-        .args(args)
-        .current_dir(root())
-        .env_remove("HARNESS_ROOT")
-        .output()
-        .expect("the harness binary runs");
+    harness_with_env(args, &[])
+}
+
+/// Runs `harness args…` in the workspace root with `vars` set; variables that change the output (colour, GitHub
+/// Actions) are unset unless given.
+pub fn harness_with_env(args: &[&str], vars: &[(&str, &str)]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_harness"));
+    command.args(args).current_dir(root()).env_remove("HARNESS_ROOT");
+    for name in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "GITHUB_ACTIONS"] {
+        command.env_remove(name);
+    }
+    let output = command.envs(vars.iter().copied()).output().expect("the harness binary runs");
     Run {
         code: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),

@@ -12,11 +12,22 @@ pub fn annotations(report: &Report) -> String {
         command(&mut out, &title, message);
     }
     for test in report.failed() {
-        let title = format!("{}: {} ({}, weight {}) {}", report.problem, test.name, test.kind, test.weight, test.outcome.label());
+        let title = format!(
+            "{}: {} ({}, weight {}) {}",
+            report.problem,
+            test.name,
+            test.kind,
+            test.weight,
+            test.outcome.label()
+        );
         command(&mut out, &title, test.message.as_deref().unwrap_or_default());
     }
     for name in report.quality.failed.iter().filter(|_| report.built()) {
-        command(&mut out, &format!("{}: own test {name} failed", report.problem), "one of the candidate's own tests failed");
+        command(
+            &mut out,
+            &format!("{}: own test {name} failed", report.problem),
+            "one of the candidate's own tests failed",
+        );
     }
     out
 }

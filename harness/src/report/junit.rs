@@ -80,7 +80,8 @@ fn case(report: &Report, test: &Test) -> TestCase {
         failed => {
             let kind = if failed == Status::Fail { NonSuccessKind::Failure } else { NonSuccessKind::Error };
             let mut status = TestCaseStatus::non_success(kind);
-            let first_line = test.failure.as_ref().and_then(|f| f.message.lines().next()).unwrap_or(test.outcome.label());
+            let first_line =
+                test.failure.as_ref().and_then(|f| f.message.lines().next()).unwrap_or(test.outcome.label());
             status
                 .set_message(first_line)
                 .set_type(test.outcome.label())
@@ -109,7 +110,8 @@ fn own_tests(report: &Report) -> Vec<TestCase> {
         cases.push(case);
     }
     if q.passed > 0 {
-        let mut case = TestCase::new(format!("{} of {} own tests passed", q.passed, q.total), TestCaseStatus::success());
+        let mut case =
+            TestCase::new(format!("{} of {} own tests passed", q.passed, q.total), TestCaseStatus::success());
         case.set_classname(&classname);
         cases.push(case);
     }
@@ -134,7 +136,8 @@ mod tests {
 
     #[test]
     fn only_the_root_loses_its_skipped_attribute() {
-        let xml = "<testsuites name=\"h\" tests=\"1\" skipped=\"0\" failures=\"0\">\n<testsuite name=\"s\" skipped=\"0\">";
+        let xml =
+            "<testsuites name=\"h\" tests=\"1\" skipped=\"0\" failures=\"0\">\n<testsuite name=\"s\" skipped=\"0\">";
         let fixed = without_root_skipped(xml);
         assert_eq!(fixed, "<testsuites name=\"h\" tests=\"1\" failures=\"0\">\n<testsuite name=\"s\" skipped=\"0\">");
     }

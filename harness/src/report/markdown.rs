@@ -56,7 +56,10 @@ pub fn render(report: &Report) -> String {
     let failed: Vec<&Test> = report.failed().collect();
     if !failed.is_empty() {
         let _ = writeln!(out, "\n### Failed cases ({})\n", failed.len());
-        let _ = writeln!(out, "| Case | Kind | Weight | Outcome | Why it matters |\n|------|------|-------:|---------|----------------|");
+        let _ = writeln!(
+            out,
+            "| Case | Kind | Weight | Outcome | Why it matters |\n|------|------|-------:|---------|----------------|"
+        );
         for test in &failed {
             let _ = writeln!(
                 out,
@@ -115,7 +118,11 @@ fn evidence(test: &Test) -> String {
 /// A collapsible block with `body` as preformatted text.
 fn details(out: &mut String, summary: &str, body: &str) {
     let fence = fence(body);
-    let _ = writeln!(out, "<details><summary>{summary}</summary>\n\n{fence}text\n{}\n{fence}\n\n</details>\n", body.trim_end());
+    let _ = writeln!(
+        out,
+        "<details><summary>{summary}</summary>\n\n{fence}text\n{}\n{fence}\n\n</details>\n",
+        body.trim_end()
+    );
 }
 
 /// A code fence longer than any run of backticks in `body`.

@@ -66,7 +66,10 @@ impl std::str::FromStr for Output {
     fn from_str(spec: &str) -> Result<Output, String> {
         if let Some((format, path)) = spec.split_once(':').and_then(|(f, p)| Some((ReportFormat::named(f)?, p))) {
             if path.is_empty() {
-                return Err(format!("failed to find a file name after `{}:`", spec.split(':').next().unwrap_or_default()));
+                return Err(format!(
+                    "failed to find a file name after `{}:`",
+                    spec.split(':').next().unwrap_or_default()
+                ));
             }
             return Ok(Output { format, path: PathBuf::from(path) });
         }

@@ -357,7 +357,10 @@ mod tests {
 
     #[test]
     fn words_keep_numbers_and_names_whole() {
-        assert_eq!(tokens("Err(\"DuplicateId(b)\") 0.25"), ["Err", "(", "\"", "DuplicateId", "(", "b", ")", "\"", ")", " ", "0.25"]);
+        assert_eq!(
+            tokens("Err(\"DuplicateId(b)\") 0.25"),
+            ["Err", "(", "\"", "DuplicateId", "(", "b", ")", "\"", ")", " ", "0.25"]
+        );
     }
 
     #[test]
