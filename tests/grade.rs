@@ -85,8 +85,8 @@ fn the_same_candidate_gets_the_same_verdict_twice() {
         grade["timings"] = serde_json::Value::Null;
         // What had to be compiled depends on what an earlier grade left in the shared target dir.
         grade["compiled"] = serde_json::Value::Null;
-        for case in grade["cases"].as_array_mut().unwrap() {
-            case["elapsed_secs"] = serde_json::Value::Null;
+        for case in grade["tests"].as_array_mut().unwrap() {
+            case["duration"] = serde_json::Value::Null;
         }
         grade
     };

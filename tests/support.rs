@@ -19,16 +19,15 @@ pub fn harness(args: &[&str]) -> Run {
     harness_with_env(args, &[])
 }
 
-/// Runs `harness args…` in the workspace root with extra environment variables.
-pub fn harness_with_env(args: &[&str], env: &[(&str, &str)]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_harness"))
-        .args(args)
-        .current_dir(root())
-        .env_remove("HARNESS_ROOT")
-        .env_remove("HARNESS_METER")
-        .envs(env.iter().copied())
-        .output()
-        .expect("the harness binary runs");
+/// Runs `harness args…` in the workspace root with `vars` set; variables that change the output (colour, GitHub
+/// Actions, the scaling meter) are unset unless given.
+pub fn harness_with_env(args: &[&str], vars: &[(&str, &str)]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_harness"));
+    command.args(args).current_dir(root()).env_remove("HARNESS_ROOT");
+    for name in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "GITHUB_ACTIONS", "HARNESS_METER"] {
+        command.env_remove(name);
+    }
+    let output = command.envs(vars.iter().copied()).output().expect("the harness binary runs");
     Run {
         code: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -51,9 +50,9 @@ pub fn json(run: &Run) -> serde_json::Value {
 
 /// The outcome the JSON report gives a case.
 pub fn outcome<'a>(grade: &'a serde_json::Value, case: &str) -> &'a str {
-    grade["cases"]
+    grade["tests"]
         .as_array()
-        .expect("cases is an array")
+        .expect("tests is an array")
         .iter()
         .find(|c| c["name"] == case)
         .unwrap_or_else(|| panic!("no case named {case}"))["outcome"]

@@ -3,10 +3,11 @@
 use crate::error::{Error, Result, exit};
 use crate::grade::{self, Options};
 use crate::layout::Layout;
-use crate::report::{Format, json, text};
+use crate::report::model::Report;
+use crate::report::{Format, Output, ReportFormat, github, json, style, text};
 use crate::{starter, verify};
 use clap::{Parser, Subcommand};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 /// Grade a candidate's Rust crate against a hidden interview suite, with a rubric score and evidence.
@@ -43,8 +44,13 @@ enum Command {
     Grade {
         problem: String,
         dir: PathBuf,
+        /// What stdout gets (text is coloured on a terminal unless NO_COLOR is set).
         #[arg(long, value_enum, default_value = "text")]
-        format: Format,
+        format: ReportFormat,
+        /// Also write the report to FILE, in the format of its extension (.json, .xml for JUnit, .md, .txt) or
+        /// named as FORMAT:FILE (text, json, junit, markdown); repeatable.
+        #[arg(long, value_name = "FILE")]
+        output: Vec<Output>,
         /// Seed for the random trials (the default is fixed, so grades repeat).
         #[arg(long, default_value_t = grade::DEFAULT_SEED)]
         seed: u64,
@@ -106,16 +112,26 @@ pub fn run() -> Result<u8> {
             ));
             Ok(exit::OK)
         }
-        Command::Grade { problem, dir, format, seed, reveal, min_score, jobs } => {
+        Command::Grade { problem, dir, format, output, seed, reveal, min_score, jobs } => {
             let problem = layout.problem(&problem)?;
             let mut options = Options { seed, ..Options::default() };
             if let Some(jobs) = jobs {
                 options.jobs = jobs as usize;
             }
             let grade = grade::grade(&layout, &problem, &dir, options)?;
-            match format {
-                Format::Text => print(&text::grade(&grade, reveal)),
-                Format::Json => print(&json::render(&grade)),
+            let report = Report::new(&grade, &problem.manifest.stages, reveal);
+            let colour = style::wanted(std::io::stdout().is_terminal(), |name| std::env::var_os(name));
+            print(&format.render(&report, colour));
+            for file in &output {
+                if let Some(dir) = file.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir).map_err(|e| Error::io("create the folder", dir, e))?;
+                }
+                std::fs::write(&file.path, file.format.render(&report, false))
+                    .map_err(|e| Error::io("write the report", &file.path, e))?;
+            }
+            if std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true") {
+                // Workflow commands are read from stderr too, which keeps stdout a clean JSON/JUnit/Markdown document.
+                eprint!("{}", github::annotations(&report));
             }
             Ok(if !grade.verdict.built() {
                 exit::NOT_BUILT

@@ -1,15 +1,22 @@
-//! Text rendering for terminals: tables (comfy-table) and evidence lines.
+//! Text rendering for terminals: tables (comfy-table) and evidence lines, coloured (anstyle) when asked.
 
-use crate::grade::{Grade, Verdict};
+use crate::grade::Verdict;
 use crate::problem::Problem;
-use crate::rubric::Area;
-use crate::trial::CaseResult;
+use crate::quality::Quality;
+use crate::report::model::{Report, Status, Test};
+use crate::report::points;
+use crate::report::style::{BOLD, DIM, GREEN, GREEN_EMPHASIS, Paint, RED, RED_EMPHASIS};
+use crate::rubric::{Area, Band};
 use crate::verify::{Row, Verification};
-use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets};
+use anstyle::Style;
+use comfy_table::{Cell, CellAlignment, Color, ContentArrangement, Table, presets};
+use similar::{ChangeTag, TextDiff};
 use std::fmt::Write;
 
 /// Lines of a case's captured output shown under its evidence.
 const OUTPUT_LINES: usize = 8;
+/// Expected and actual values up to this long, each on one line, are shown side by side with the changed words marked.
+const INLINE_MAX_CHARS: usize = 100;
 
 fn table(header: &[&str]) -> Table {
     let mut table = Table::new();
@@ -18,17 +25,19 @@ fn table(header: &[&str]) -> Table {
     table
 }
 
-/// The grade report: header, score table, failed-case evidence, quality, timings.
-pub fn grade(grade: &Grade, reveal: bool) -> String {
+/// The grade report: header, score table, failed-case evidence, quality, timings. `colour` adds ANSI styles.
+pub fn grade(report: &Report, colour: bool) -> String {
+    let paint = Paint { colour };
     let mut out = String::new();
-    let _ = writeln!(out, "{} · {}", grade.problem, grade.title);
-    let _ = writeln!(out, "candidate: {}   seed: {}", grade.candidate, grade.seed);
+    let _ = writeln!(out, "{}", paint.paint(BOLD, &format!("{} · {}", report.problem, report.title)));
+    let _ = writeln!(out, "candidate: {}   seed: {}", report.candidate, report.seed);
     let _ = writeln!(out);
-    match &grade.verdict {
+    match &report.verdict {
         Verdict::Graded => {}
         Verdict::CompileError { diagnostics } | Verdict::ApiMismatch { diagnostics } => {
-            let _ = writeln!(out, "✗ {}: no case was run.\n", grade.verdict.title());
-            if matches!(grade.verdict, Verdict::ApiMismatch { .. }) {
+            let title = format!("✗ {}: no case was run.", report.verdict.title());
+            let _ = writeln!(out, "{}\n", paint.paint(RED.bold(), &title));
+            if matches!(report.verdict, Verdict::ApiMismatch { .. }) {
                 let _ = writeln!(
                     out,
                     "The hidden suite calls the API the spec describes; check names, argument and return types.\n"
@@ -37,106 +46,139 @@ pub fn grade(grade: &Grade, reveal: bool) -> String {
             let _ = writeln!(out, "{}\n", diagnostics.trim_end());
         }
         Verdict::Rejected { reason } => {
-            let _ = writeln!(out, "✗ rejected: {reason}\n");
+            let _ = writeln!(out, "{}\n", paint.paint(RED.bold(), &format!("✗ rejected: {reason}")));
         }
     }
-    let mut scores = table(&["Area", "Points", "Evidence"]);
-    for area in &grade.scorecard.areas {
-        let evidence = match area.area {
-            _ if !grade.verdict.built() => "not run".to_owned(),
-            Area::Quality => quality_summary(grade),
-            _ if area.total == 0 => "no cases".to_owned(),
-            _ => format!("{}/{} cases passed", area.passed, area.total),
-        };
-        scores.add_row(vec![
-            Cell::new(area.area.title()),
-            Cell::new(format!("{}/{}", points(area.points), area.max)).set_alignment(CellAlignment::Right),
-            Cell::new(evidence),
-        ]);
-    }
-    scores.add_row(vec![
-        Cell::new("Total"),
-        Cell::new(format!("{}/100", points(grade.scorecard.total))).set_alignment(CellAlignment::Right),
-        Cell::new(grade.scorecard.band.title()),
-    ]);
-    let _ = writeln!(out, "{scores}");
+    let _ = writeln!(out, "{}", scores(report, colour));
 
-    let failed: Vec<&CaseResult> = grade.cases.iter().filter(|c| !c.outcome.passed()).collect();
+    let failed: Vec<&Test> = report.failed().collect();
     if !failed.is_empty() {
-        let _ = writeln!(out, "\nFailed cases");
-        for case in failed {
-            case_evidence(&mut out, case, reveal);
+        let _ = writeln!(out, "\n{}", paint.paint(BOLD, "Failed cases"));
+        for test in failed {
+            case_evidence(&mut out, test, paint);
         }
     }
-    let measured: Vec<&CaseResult> = grade.cases.iter().filter(|c| c.scaling.is_some() && c.outcome.passed()).collect();
+    let measured: Vec<&Test> = report.tests.iter().filter(|t| t.status == Status::Pass && t.scaling.is_some()).collect();
     if !measured.is_empty() {
-        let _ = writeln!(out, "\nScaling");
-        for case in measured {
-            let scaling = case.scaling.as_ref().expect("filtered on scaling");
-            let _ = writeln!(out, "  ✓ {}: {}", case.meta.name, scaling.summary);
+        let _ = writeln!(out, "\n{}", paint.paint(BOLD, "Scaling"));
+        for test in measured {
+            let summary = test.scaling.as_ref().map_or("", |s| s.summary.as_str());
+            let _ = writeln!(out, "  {} {}: {summary}", paint.paint(GREEN, "✓"), test.name);
         }
     }
-    if grade.verdict.built() && (!grade.quality.failed.is_empty() || grade.quality.note.is_some()) {
-        let _ = writeln!(out, "\nOwn tests");
-        for name in &grade.quality.failed {
-            let _ = writeln!(out, "  ✗ {name}");
+    if report.built() && (!report.quality.failed.is_empty() || report.quality.note.is_some()) {
+        let _ = writeln!(out, "\n{}", paint.paint(BOLD, "Own tests"));
+        for name in &report.quality.failed {
+            let _ = writeln!(out, "  {} {name}", paint.paint(RED, "✗"));
         }
-        if let Some(note) = &grade.quality.note {
+        if let Some(note) = &report.quality.note {
             let _ = writeln!(out, "{}", indent(note, "  "));
         }
     }
-    for note in &grade.notes {
+    for note in &report.notes {
         let _ = writeln!(out, "note: {note}");
     }
-    if grade.verdict.built() {
-        let t = grade.timings;
-        let _ = writeln!(
-            out,
-            "\nbuilt in {:.1}s · scaling measured in {:.1}s ({}) · {} cases in {:.1}s · own tests in {:.1}s",
+    if report.built() {
+        let t = report.timings;
+        let line = format!(
+            "built in {:.1}s · scaling measured in {:.1}s ({}) · {} cases in {:.1}s · own tests in {:.1}s",
             t.build_secs,
             t.measure_secs,
-            grade.meter.name(),
-            grade.cases.len(),
+            report.meter.name(),
+            report.tests.len(),
             t.run_secs,
             t.tests_secs
         );
-        if !reveal && grade.cases.iter().any(|c| c.failure.as_ref().is_some_and(|f| f.input.is_some())) {
+        let _ = writeln!(out, "\n{}", paint.paint(DIM, &line));
+        if report.inputs_hidden() {
             let _ = writeln!(out, "(failing inputs are hidden; pass --reveal to show them)");
         }
     }
     out
 }
 
-fn quality_summary(grade: &Grade) -> String {
-    let q = &grade.quality;
+/// The rubric table; with colour, points are green when full, yellow when partial, red when none, and so is the band.
+fn scores(report: &Report, colour: bool) -> Table {
+    let mut scores = table(&["Area", "Points", "Evidence"]);
+    if colour {
+        scores.enforce_styling();
+    }
+    let tint = |cell: Cell, tone: Color| if colour { cell.fg(tone) } else { cell };
+    for area in &report.scorecard.areas {
+        let evidence = match area.area {
+            _ if !report.built() => "not run".to_owned(),
+            Area::Quality => quality_summary(&report.quality),
+            _ if area.total == 0 => "no cases".to_owned(),
+            _ => format!("{}/{} cases passed", area.passed, area.total),
+        };
+        let tone = if area.full() {
+            Color::Green
+        } else if area.points > 0.0 {
+            Color::Yellow
+        } else {
+            Color::Red
+        };
+        let earned = Cell::new(format!("{}/{}", points(area.points), area.max)).set_alignment(CellAlignment::Right);
+        scores.add_row(vec![Cell::new(area.area.title()), tint(earned, tone), Cell::new(evidence)]);
+    }
+    let band = report.scorecard.band;
+    let tone = match band {
+        Band::StrongHire | Band::Hire => Color::Green,
+        Band::LeanNo => Color::Yellow,
+        Band::NoHire => Color::Red,
+    };
+    scores.add_row(vec![
+        Cell::new("Total"),
+        Cell::new(format!("{}/100", points(report.scorecard.total))).set_alignment(CellAlignment::Right),
+        tint(Cell::new(band.title()), tone),
+    ]);
+    scores
+}
+
+fn quality_summary(q: &Quality) -> String {
     if q.total == 0 { "no own tests ran".to_owned() } else { format!("{}/{} own tests passed", q.passed, q.total) }
 }
 
-fn case_evidence(out: &mut String, case: &CaseResult, reveal: bool) {
-    let meta = &case.meta;
-    let _ = writeln!(out, "  ✗ {} ({}, weight {}): {}", meta.name, meta.kind, meta.weight, case.outcome.label());
-    let _ = writeln!(out, "    why: {}", meta.why);
-    if let Some(failure) = &case.failure {
+fn case_evidence(out: &mut String, test: &Test, paint: Paint) {
+    let _ = writeln!(
+        out,
+        "  {} {} ({}, weight {}): {}",
+        paint.paint(RED, "✗"),
+        paint.paint(BOLD, &test.name),
+        test.kind,
+        test.weight,
+        test.outcome.label()
+    );
+    let _ = writeln!(out, "    {} {}", paint.paint(DIM, "why:"), test.why);
+    if let Some(failure) = &test.failure {
         let _ = writeln!(out, "{}", indent(&failure.message, "    "));
-        if let Some(diff) = &failure.diff {
-            let _ = writeln!(out, "    diff (- expected, + actual):\n{}", indent(diff.trim_end(), "      "));
-        }
-        if reveal {
-            if let Some(input) = &failure.input {
-                let mut how = Vec::new();
-                if let Some(seed) = failure.trial_seed {
-                    how.push(format!("trial seed {seed}"));
-                }
-                if let Some(steps) = failure.shrink_steps {
-                    how.push(format!("shrunk in {steps} steps"));
-                }
-                let how = if how.is_empty() { String::new() } else { format!(" ({})", how.join(", ")) };
-                let _ = writeln!(out, "    input{how}:\n{}", indent(input, "      "));
+        match (&failure.expected, &failure.actual, &failure.diff) {
+            (Some(expected), Some(actual), _) if short_line(expected) && short_line(actual) => {
+                let (expected, actual) = inline_diff(expected, actual, paint);
+                let _ = writeln!(out, "    expected: {expected}\n    actual:   {actual}");
             }
+            (_, _, Some(diff)) => {
+                let _ = writeln!(out, "    diff (- expected, + actual):");
+                for line in diff.trim_end().lines() {
+                    let _ = writeln!(out, "      {}", diff_line(line, paint));
+                }
+            }
+            _ => {}
+        }
+        if let Some(input) = &failure.input {
+            let mut how = Vec::new();
+            if let Some(seed) = failure.trial_seed {
+                how.push(format!("trial seed {seed}"));
+            }
+            if let Some(steps) = failure.shrink_steps {
+                how.push(format!("shrunk in {steps} steps"));
+            }
+            let how = if how.is_empty() { String::new() } else { format!(" ({})", how.join(", ")) };
+            let _ = writeln!(out, "    input{how}:\n{}", indent(input, "      "));
         }
     }
-    if !case.output.trim().is_empty() {
-        let lines: Vec<&str> = case.output.trim_end().lines().collect();
+    if let Some(output) = test.output.as_deref().filter(|o| !o.trim().is_empty()) {
+        let lines: Vec<&str> = output.trim_end().lines().collect();
         let shown = lines.len().min(OUTPUT_LINES);
         let _ = writeln!(out, "    output:");
         let _ = writeln!(out, "{}", indent(&lines[..shown].join("\n"), "      | "));
@@ -144,6 +186,83 @@ fn case_evidence(out: &mut String, case: &CaseResult, reveal: bool) {
             let _ = writeln!(out, "      | … {} more lines", lines.len() - shown);
         }
     }
+}
+
+/// A value short enough to show on one line with its changed words emphasised.
+fn short_line(value: &str) -> bool {
+    !value.contains('\n') && value.chars().count() <= INLINE_MAX_CHARS
+}
+
+/// `expected` and `actual` with the words that differ emphasised: in colour (bold, underlined), or plain with the
+/// diff's own markers, `[-removed-]` and `{+added+}`.
+fn inline_diff(expected: &str, actual: &str, paint: Paint) -> (String, String) {
+    let old = tokens(expected);
+    let new = tokens(actual);
+    let diff = TextDiff::from_slices(&old, &new);
+    let (mut left, mut right) = (Vec::<(bool, String)>::new(), Vec::<(bool, String)>::new());
+    let push = |side: &mut Vec<(bool, String)>, changed: bool, text: &str| match side.last_mut() {
+        Some((c, t)) if *c == changed => t.push_str(text),
+        _ => side.push((changed, text.to_owned())),
+    };
+    for change in diff.iter_all_changes() {
+        match change.tag() {
+            ChangeTag::Equal => {
+                push(&mut left, false, change.value());
+                push(&mut right, false, change.value());
+            }
+            ChangeTag::Delete => push(&mut left, true, change.value()),
+            ChangeTag::Insert => push(&mut right, true, change.value()),
+        }
+    }
+    let render = |side: Vec<(bool, String)>, style: Style, (open, close): (&str, &str)| {
+        side.into_iter()
+            .map(|(changed, text)| match (changed, paint.colour) {
+                (false, _) => text,
+                (true, true) => paint.paint(style, &text),
+                (true, false) => format!("{open}{text}{close}"),
+            })
+            .collect::<String>()
+    };
+    (render(left, RED_EMPHASIS, ("[-", "-]")), render(right, GREEN_EMPHASIS, ("{+", "+}")))
+}
+
+/// Words (letters, digits, `_`, `.`) and single other characters.
+fn tokens(text: &str) -> Vec<&str> {
+    let word = |c: char| c.is_alphanumeric() || c == '_' || c == '.';
+    let mut tokens = Vec::new();
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        let end = i + c.len_utf8();
+        let next_is_word = text[end..].chars().next().is_some_and(word);
+        if !(word(c) && next_is_word) {
+            tokens.push(&text[start..end]);
+            start = end;
+        }
+    }
+    tokens
+}
+
+/// One line of the support crate's diff: `-` red, `+` green, with its `[-…-]` / `{+…+}` marks turned into emphasis when
+/// colouring (kept as they are otherwise).
+fn diff_line(line: &str, paint: Paint) -> String {
+    if !paint.colour {
+        return line.to_owned();
+    }
+    let (base, emphasis, open, close) = match line.chars().next() {
+        Some('-') => (RED, RED_EMPHASIS, "[-", "-]"),
+        Some('+') => (GREEN, GREEN_EMPHASIS, "{+", "+}"),
+        _ => return line.to_owned(),
+    };
+    let mut out = String::new();
+    let mut rest = line;
+    while let Some(start) = rest.find(open) {
+        let Some(len) = rest[start + open.len()..].find(close) else { break };
+        out.push_str(&paint.paint(base, &rest[..start]));
+        out.push_str(&paint.paint(emphasis, &rest[start + open.len()..start + open.len() + len]));
+        rest = &rest[start + open.len() + len + close.len()..];
+    }
+    out.push_str(&paint.paint(base, rest));
+    out
 }
 
 /// The verify table and its summary line.
@@ -284,10 +403,45 @@ pub fn problem(problem: &Problem, spec: &str, interviewer: Option<&str>) -> Stri
     out
 }
 
-fn points(x: f64) -> String {
-    if (x - x.round()).abs() < 1e-9 { format!("{}", x.round() as i64) } else { format!("{x:.1}") }
-}
-
 fn indent(text: &str, prefix: &str) -> String {
     text.lines().map(|l| format!("{prefix}{l}")).collect::<Vec<_>>().join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PLAIN: Paint = Paint { colour: false };
+    const COLOUR: Paint = Paint { colour: true };
+
+    #[test]
+    fn single_line_values_mark_only_the_words_that_differ() {
+        let (expected, actual) = inline_diff("Ok((\"x\", 0.5, \"flag\"))", "Ok((\"x\", 0.5, \"approve\"))", PLAIN);
+        assert_eq!(expected, "Ok((\"x\", 0.5, \"[-flag-]\"))");
+        assert_eq!(actual, "Ok((\"x\", 0.5, \"{+approve+}\"))");
+    }
+
+    #[test]
+    fn coloured_single_line_values_emphasise_without_markers() {
+        let (expected, actual) = inline_diff("3 calls", "5 calls", COLOUR);
+        assert!(!expected.contains("[-") && !actual.contains("{+"), "{expected:?} {actual:?}");
+        assert!(expected.contains(&format!("{RED_EMPHASIS}3{RED_EMPHASIS:#}")), "{expected:?}");
+        assert!(actual.ends_with(" calls"), "{actual:?}");
+    }
+
+    #[test]
+    fn words_keep_numbers_and_names_whole() {
+        assert_eq!(
+            tokens("Err(\"DuplicateId(b)\") 0.25"),
+            ["Err", "(", "\"", "DuplicateId", "(", "b", ")", "\"", ")", " ", "0.25"]
+        );
+    }
+
+    #[test]
+    fn diff_lines_turn_their_markers_into_colour_only_when_colouring() {
+        assert_eq!(diff_line("-    [-\"m1\"-],", PLAIN), "-    [-\"m1\"-],");
+        let coloured = diff_line("-    [-\"m1\"-],", COLOUR);
+        assert!(!coloured.contains("[-") && coloured.contains("\"m1\""), "{coloured:?}");
+        assert!(coloured.contains(&format!("{RED_EMPHASIS}\"m1\"{RED_EMPHASIS:#}")), "{coloured:?}");
+    }
 }
