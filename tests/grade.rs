@@ -87,6 +87,10 @@ fn the_same_candidate_gets_the_same_verdict_twice() {
         grade["compiled"] = serde_json::Value::Null;
         for case in grade["tests"].as_array_mut().unwrap() {
             case["duration"] = serde_json::Value::Null;
+            // Instruction counts move in their last digits with hash-map seeds; the verdict is growth and score.
+            if let Some(scaling) = case.get_mut("scaling") {
+                *scaling = serde_json::json!({"growth": scaling["growth"], "score": scaling["score"]});
+            }
         }
         grade
     };

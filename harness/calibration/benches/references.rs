@@ -43,7 +43,10 @@ fn top_k(c: &mut Criterion) {
         |n| {
             let mut g = Lcg(1);
             (0..n)
-                .map(|_| Txn { merchant_id: format!("merchant-{:06}", g.below(100_000)), amount: 1.0 + 999.0 * g.unit() })
+                .map(|_| Txn {
+                    merchant_id: format!("merchant-{:06}", g.below(100_000)),
+                    amount: 1.0 + 999.0 * g.unit(),
+                })
                 .collect::<Vec<_>>()
         },
         |txns| {
@@ -56,7 +59,15 @@ fn streaming(c: &mut Criterion) {
     sizes(
         c,
         "streaming-user-counts",
-        |n| (0..n).map(|i| format!("{{\"user_id\":\"user-{}\",\"event\":\"click\"}}\n", (i * 7919) % 100_000)).collect::<String>(),
+        |n| {
+            let mut log = String::with_capacity(n * 40);
+            for i in 0..n {
+                log.push_str("{\"user_id\":\"user-");
+                log.push_str(&((i * 7919) % 100_000).to_string());
+                log.push_str("\",\"event\":\"click\"}\n");
+            }
+            log
+        },
         |log| {
             black_box(streaming_user_counts::count_events(log.as_bytes()).expect("in-memory reads do not fail"));
         },
@@ -113,7 +124,11 @@ fn velocity(c: &mut Criterion) {
         |n| {
             let mut g = Lcg(4);
             (0..n)
-                .map(|i| Event { card: format!("card-{}", i % 10), ts: i as i64, amount_cents: 1 + g.below(10_000) as i64 })
+                .map(|i| Event {
+                    card: format!("card-{}", i % 10),
+                    ts: i as i64,
+                    amount_cents: 1 + g.below(10_000) as i64,
+                })
                 .collect::<Vec<_>>()
         },
         |events| {

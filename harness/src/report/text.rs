@@ -58,7 +58,8 @@ pub fn grade(report: &Report, colour: bool) -> String {
             case_evidence(&mut out, test, paint);
         }
     }
-    let measured: Vec<&Test> = report.tests.iter().filter(|t| t.status == Status::Pass && t.scaling.is_some()).collect();
+    let measured: Vec<&Test> =
+        report.tests.iter().filter(|t| t.status == Status::Pass && t.scaling.is_some()).collect();
     if !measured.is_empty() {
         let _ = writeln!(out, "\n{}", paint.paint(BOLD, "Scaling"));
         for test in measured {

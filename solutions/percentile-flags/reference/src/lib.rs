@@ -95,7 +95,10 @@ mod tests {
     #[test]
     fn amounts_are_flagged_against_their_own_category() {
         let rows = [row("a", 1.0), row("a", 2.0), row("a", 100.0), row("b", 5.0), row("a", f64::NAN)];
-        assert_eq!(percentile_flags(&rows), [Some(Level::Low), Some(Level::Low), Some(Level::High), Some(Level::Low), None]);
+        assert_eq!(
+            percentile_flags(&rows),
+            [Some(Level::Low), Some(Level::Low), Some(Level::High), Some(Level::Low), None]
+        );
     }
 
     #[test]
