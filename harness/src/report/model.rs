@@ -282,6 +282,8 @@ mod tests {
             outcome,
             failure,
             metrics: Metrics::default(),
+            score: if outcome == Outcome::Pass { 1.0 } else { 0.0 },
+            scaling: None,
             elapsed_secs: 0.25,
             output: String::new(),
         }
@@ -299,6 +301,7 @@ mod tests {
             cases,
             quality,
             timings: Timings::default(),
+            meter: crate::meter::Unit::Instructions,
             notes: Vec::new(),
             compiled: Vec::new(),
         }
