@@ -5,7 +5,7 @@ use crate::grade::{self, Options};
 use crate::layout::Layout;
 use crate::report::model::Report;
 use crate::report::{Format, Output, ReportFormat, github, json, style, text};
-use crate::{starter, verify};
+use crate::{mutants, starter, verify};
 use clap::{Parser, Subcommand};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -70,6 +70,10 @@ enum Command {
         problem: Option<String>,
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
+        /// Instead: measure the hidden suites' strength with cargo-mutants (mutants of each reference caught by its
+        /// correctness and edge cases; slow, needs `cargo install cargo-mutants`).
+        #[arg(long)]
+        mutants: bool,
     },
 }
 
@@ -141,11 +145,24 @@ pub fn run() -> Result<u8> {
                 exit::OK
             })
         }
-        Command::Verify { problem, format } => {
+        Command::Verify { problem, format, mutants } => {
             let problems = match problem {
                 Some(slug) => vec![layout.problem(&slug)?],
                 None => layout.problems()?,
             };
+            if mutants {
+                let mut scores = Vec::new();
+                for problem in &problems {
+                    let score = mutants::score(&layout, problem)?;
+                    eprintln!("{}", text::mutation_progress(&score));
+                    scores.push(score);
+                }
+                match format {
+                    Format::Text => print(&text::mutation_scores(&scores)),
+                    Format::Json => print(&json::render(&scores)),
+                }
+                return Ok(exit::OK);
+            }
             let verification = verify::verify(&layout, &problems, Options::default(), |row| {
                 eprintln!("{}", text::progress(row));
             })?;

@@ -8,6 +8,7 @@ pub mod grade;
 pub mod job;
 pub mod layout;
 pub mod meter;
+pub mod mutants;
 pub mod problem;
 pub mod process;
 pub mod quality;

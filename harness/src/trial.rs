@@ -19,6 +19,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+/// Address space valgrind gets on top of the trial's limit.
+const VALGRIND_HEADROOM_MB: u64 = 1024;
 /// Bytes of a trial's stderr quoted in a crash report.
 const STDERR_TAIL: usize = 1500;
 
@@ -228,8 +230,10 @@ pub fn measure(
     };
     let mut command = Command::new(program);
     command.args(args);
-    // Valgrind maps far more address space than the program it runs, so the cap is left to the native runs.
-    let address_space = if wrapper.is_some() { None } else { Some(problem.manifest.limits.memory_limit_mb << 20) };
+    // Valgrind maps its own code and shadow memory besides the program's, so it gets a gigabyte more; without a cap,
+    // a 50 GiB allocation under valgrind (whose calloc writes every byte) would take the machine's memory.
+    let limit_mb = problem.manifest.limits.memory_limit_mb + if wrapper.is_some() { VALGRIND_HEADROOM_MB } else { 0 };
+    let address_space = Some(limit_mb << 20);
     let done =
         spawn_with(command, problem, settings, &nonce, problem.manifest.limits.scaling_timeout(), address_space)?;
     if done.exit == Exit::TimedOut {

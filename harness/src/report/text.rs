@@ -1,6 +1,7 @@
 //! Text rendering for terminals: tables (comfy-table) and evidence lines, coloured (anstyle) when asked.
 
 use crate::grade::Verdict;
+use crate::mutants::MutationScore;
 use crate::problem::Problem;
 use crate::quality::Quality;
 use crate::report::model::{Report, Status, Test};
@@ -355,6 +356,35 @@ pub fn verification(verification: &Verification) -> String {
         if bad == 0 { "all as expected".to_owned() } else { format!("{bad} not as expected") },
         if bad_budgets == 0 { String::new() } else { format!("; {bad_budgets} speed budgets outside their window") }
     );
+    out
+}
+
+/// One progress line for `verify --mutants` (to stderr).
+pub fn mutation_progress(score: &MutationScore) -> String {
+    format!("{}: {} mutants caught, {} missed", score.problem, score.caught + score.timeouts, score.missed.len())
+}
+
+/// The mutation table and every surviving mutant, so an author knows which case to add.
+pub fn mutation_scores(scores: &[MutationScore]) -> String {
+    let mut t = table(&["Problem", "Caught", "Timed out", "Missed", "Unviable", "Caught share"]);
+    for s in scores {
+        t.add_row(vec![
+            Cell::new(&s.problem),
+            Cell::new(s.caught).set_alignment(CellAlignment::Right),
+            Cell::new(s.timeouts).set_alignment(CellAlignment::Right),
+            Cell::new(s.missed.len()).set_alignment(CellAlignment::Right),
+            Cell::new(s.unviable).set_alignment(CellAlignment::Right),
+            Cell::new(s.share().map_or("–".to_owned(), |x| format!("{:.0}%", x * 100.0)))
+                .set_alignment(CellAlignment::Right),
+        ]);
+    }
+    let mut out = format!("{t}\n");
+    for s in scores.iter().filter(|s| !s.missed.is_empty()) {
+        let _ = writeln!(out, "\nSurvivors in {} (add a case that tells them from the reference):", s.problem);
+        for mutant in &s.missed {
+            let _ = writeln!(out, "  {mutant}");
+        }
+    }
     out
 }
 

@@ -1,0 +1,176 @@
+//! `harness verify --mutants`: how strong a problem's hidden suite is. The one owner of cargo-mutants: it mutates a
+//! copy of the reference (replaced function bodies, flipped operators, …) and runs the hidden correctness and
+//! edge-case cases against each mutant, with the untouched reference as the oracle. The share of mutants the suite
+//! catches is the figure; the survivors are listed so an author can add the case that kills them.
+
+use crate::error::{Error, ProblemError, Result};
+use crate::job;
+use crate::layout::Layout;
+use crate::problem::Problem;
+use crate::process::{self, Exit, Limits};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+/// Longest a whole cargo-mutants run of one problem may take.
+const RUN_TIMEOUT: Duration = Duration::from_secs(3 * 3600);
+/// Longest one mutant's test run may take before cargo-mutants calls it a timeout (a caught mutant).
+const MUTANT_TIMEOUT_SECS: u64 = 120;
+
+/// What cargo-mutants found for one problem.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MutationScore {
+    pub problem: String,
+    pub caught: usize,
+    /// Mutants the hidden suite did not catch: `src/lib.rs:25:5: replace top_k -> Vec<…> with vec![]`.
+    pub missed: Vec<String>,
+    /// Mutants that hung the suite: caught, since a hang fails a trial.
+    pub timeouts: usize,
+    /// Mutants that did not compile: not counted.
+    pub unviable: usize,
+}
+
+impl MutationScore {
+    /// Caught (and timed out) as a share of the viable mutants.
+    pub fn share(&self) -> Option<f64> {
+        let viable = self.caught + self.timeouts + self.missed.len();
+        (viable > 0).then(|| (self.caught + self.timeouts) as f64 / viable as f64)
+    }
+}
+
+/// Runs cargo-mutants on `problem`'s reference with its hidden suite as the tests.
+pub fn score(layout: &Layout, problem: &Problem) -> Result<MutationScore> {
+    let dir = tempfile::Builder::new()
+        .prefix("harness-mutants-")
+        .tempdir()
+        .map_err(|e| Error::io("create", "a temp dir", e))?;
+    let subject = subject(layout, problem, dir.path())?;
+    let out = dir.path().join("out");
+    let mut command = Command::new("cargo");
+    command
+        .arg("mutants")
+        .arg("--dir")
+        .arg(&subject)
+        .arg("--output")
+        .arg(&out)
+        .args(["--no-shuffle", "--jobs", "1", "--timeout", &MUTANT_TIMEOUT_SECS.to_string(), "--cargo-arg=--offline"])
+        .args(["--", "--test", "hidden"]);
+    let limits = Limits { timeout: RUN_TIMEOUT, output_cap: 64 << 10, channel_cap: 0, address_space: None };
+    let done = process::run(command, limits, false)
+        .map_err(|e| Error::Harness(format!("failed to run cargo mutants: {e}")))?;
+    let found = out.join("mutants.out");
+    if !found.join("outcomes.json").is_file() {
+        let why = match done.exit {
+            Exit::TimedOut => format!("it did not finish within {}s", RUN_TIMEOUT.as_secs()),
+            _ if done.stderr.text.contains("no such command") || done.stderr.text.contains("no such subcommand") => {
+                "it is not installed (cargo install cargo-mutants)".to_owned()
+            }
+            _ => done.stderr.text.trim().lines().last().unwrap_or("no output").to_owned(),
+        };
+        return Err(Error::Harness(format!("failed to run cargo mutants on {}: {why}", problem.slug)));
+    }
+    let read = |name: &str| std::fs::read_to_string(found.join(name)).unwrap_or_default();
+    Ok(MutationScore {
+        problem: problem.slug.clone(),
+        caught: lines(&read("caught.txt")).len(),
+        missed: lines(&read("missed.txt")),
+        timeouts: lines(&read("timeout.txt")).len(),
+        unviable: lines(&read("unviable.txt")).len(),
+    })
+}
+
+/// The mutated crate: a copy of the reference's sources as package `candidate`, whose one test target is the
+/// hidden suite (minus scaling and memory cases, which measure cost, not behaviour), with the untouched reference
+/// as `reference`.
+fn subject(layout: &Layout, problem: &Problem, dir: &Path) -> Result<PathBuf> {
+    let reference = layout.solutions_dir(&problem.slug).join("reference");
+    let manifest_path = reference.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest_path).map_err(|e| Error::io("read", &manifest_path, e))?;
+    let manifest: toml::Table =
+        toml::from_str(&text).map_err(|e| ProblemError::new(&manifest_path, None, e.message().trim()))?;
+    let edition =
+        manifest.get("package").and_then(|p| p.get("edition")).and_then(toml::Value::as_str).unwrap_or("2024");
+    let mut dependencies = manifest.get("dependencies").and_then(toml::Value::as_table).cloned().unwrap_or_default();
+    let str_value = |s: &Path| toml::Value::String(s.to_string_lossy().into_owned());
+    let mut dev = toml::Table::new();
+    let mut pristine = toml::Table::new();
+    pristine.insert("path".into(), str_value(&reference));
+    pristine.insert("package".into(), toml::Value::String(job::package_name(&manifest_path)?));
+    dev.insert("reference".into(), toml::Value::Table(pristine));
+    let mut support = toml::Table::new();
+    support.insert("path".into(), str_value(&layout.support_crate()));
+    dev.insert("harness-support".into(), toml::Value::Table(support));
+    dependencies.retain(|name, _| name != "reference" && name != "harness-support");
+    let generated = format!(
+        "[package]\nname = \"candidate\"\nversion = \"0.1.0\"\nedition = {edition:?}\npublish = false\n\n\
+         [dependencies]\n{dependencies}\n[dev-dependencies]\n{dev}\n\
+         [[test]]\nname = \"hidden\"\npath = \"tests/hidden.rs\"\nharness = false\n\n[workspace]\n"
+    );
+    let subject = dir.join("subject");
+    copy_dir(&reference.join("src"), &subject.join("src"))?;
+    write(&subject.join("Cargo.toml"), &generated)?;
+    write(
+        &subject.join("tests").join("hidden.rs"),
+        &format!(
+            "// Generated by `harness verify --mutants`: the hidden suite's behaviour cases against a mutant.\n\
+             #[path = {suite:?}]\nmod suite;\n\n\
+             fn main() -> std::process::ExitCode {{\n    \
+             let cost = [harness_support::Kind::Scaling, harness_support::Kind::Memory];\n    \
+             harness_support::main(suite::cases().into_iter().filter(|c| !cost.contains(&c.meta().kind)).collect())\n}}\n",
+            suite = problem.suite_path().to_string_lossy(),
+        ),
+    )?;
+    let lock = layout.lock_file();
+    std::fs::copy(&lock, subject.join("Cargo.lock")).map_err(|e| Error::io("copy", &lock, e))?;
+    Ok(subject)
+}
+
+fn lines(text: &str) -> Vec<String> {
+    text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect()
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to).map_err(|e| Error::io("create", to, e))?;
+    for entry in std::fs::read_dir(from).map_err(|e| Error::io("read", from, e))? {
+        let entry = entry.map_err(|e| Error::io("read", from, e))?;
+        let (source, target) = (entry.path(), to.join(entry.file_name()));
+        if source.is_dir() {
+            copy_dir(&source, &target)?;
+        } else {
+            std::fs::copy(&source, &target).map_err(|e| Error::io("copy", &source, e))?;
+        }
+    }
+    Ok(())
+}
+
+fn write(path: &Path, text: &str) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
+    }
+    std::fs::write(path, text).map_err(|e| Error::io("write", path, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_share_counts_timeouts_as_caught_and_ignores_unviable_mutants() {
+        let score = MutationScore {
+            problem: "p".into(),
+            caught: 6,
+            missed: vec!["src/lib.rs:3:5: replace f -> u64 with 0".into()],
+            timeouts: 1,
+            unviable: 9,
+        };
+        assert!((score.share().unwrap() - 7.0 / 8.0).abs() < 1e-12);
+        assert_eq!(MutationScore::default().share(), None);
+    }
+
+    #[test]
+    fn outcome_files_are_read_one_mutant_per_line() {
+        let text = "src/lib.rs:3:5: replace f -> u64 with 0\n\n  src/lib.rs:9:12: replace < with <= in g  \n";
+        assert_eq!(lines(text), ["src/lib.rs:3:5: replace f -> u64 with 0", "src/lib.rs:9:12: replace < with <= in g"]);
+    }
+}
