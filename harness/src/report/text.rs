@@ -2,7 +2,8 @@
 
 use crate::grade::{Grade, Verdict};
 use crate::problem::Problem;
-use crate::rubric::Area;
+use crate::quality::{LintLevel, Quality};
+use crate::rubric::{Area, AreaScore, FULL_LINES, PartScore, Signal, ZERO_LINES};
 use crate::trial::CaseResult;
 use crate::verify::{Row, Verification};
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets};
@@ -10,6 +11,8 @@ use std::fmt::Write;
 
 /// Lines of a case's captured output shown under its evidence.
 const OUTPUT_LINES: usize = 8;
+/// Evidence lines shown per quality signal (the JSON report has them all).
+const EVIDENCE_LINES: usize = 10;
 
 fn table(header: &[&str]) -> Table {
     let mut table = Table::new();
@@ -44,7 +47,7 @@ pub fn grade(grade: &Grade, reveal: bool) -> String {
     for area in &grade.scorecard.areas {
         let evidence = match area.area {
             _ if !grade.verdict.built() => "not run".to_owned(),
-            Area::Quality => quality_summary(grade),
+            Area::Quality => quality_summary(&grade.quality, area),
             _ if area.total == 0 => "no cases".to_owned(),
             _ => format!("{}/{} cases passed", area.passed, area.total),
         };
@@ -68,14 +71,8 @@ pub fn grade(grade: &Grade, reveal: bool) -> String {
             case_evidence(&mut out, case, reveal);
         }
     }
-    if grade.verdict.built() && (!grade.quality.failed.is_empty() || grade.quality.note.is_some()) {
-        let _ = writeln!(out, "\nOwn tests");
-        for name in &grade.quality.failed {
-            let _ = writeln!(out, "  ✗ {name}");
-        }
-        if let Some(note) = &grade.quality.note {
-            let _ = writeln!(out, "{}", indent(note, "  "));
-        }
+    if grade.verdict.built() {
+        quality_evidence(&mut out, &grade.quality, grade.scorecard.area(Area::Quality));
     }
     for note in &grade.notes {
         let _ = writeln!(out, "note: {note}");
@@ -84,11 +81,12 @@ pub fn grade(grade: &Grade, reveal: bool) -> String {
         let t = grade.timings;
         let _ = writeln!(
             out,
-            "\nbuilt in {:.1}s · {} cases in {:.1}s · own tests in {:.1}s",
+            "\nbuilt in {:.1}s · {} cases in {:.1}s · own tests in {:.1}s · lints in {:.1}s",
             t.build_secs,
             grade.cases.len(),
             t.run_secs,
-            t.tests_secs
+            t.tests_secs,
+            t.lint_secs
         );
         if !reveal && grade.cases.iter().any(|c| c.failure.as_ref().is_some_and(|f| f.input.is_some())) {
             let _ = writeln!(out, "(failing inputs are hidden; pass --reveal to show them)");
@@ -97,9 +95,96 @@ pub fn grade(grade: &Grade, reveal: bool) -> String {
     out
 }
 
-fn quality_summary(grade: &Grade) -> String {
-    let q = &grade.quality;
-    if q.total == 0 { "no own tests ran".to_owned() } else { format!("{}/{} own tests passed", q.passed, q.total) }
+/// The quality row of the score table: own tests, and the other signals that lost points.
+fn quality_summary(quality: &Quality, area: &AreaScore) -> String {
+    let tests = &quality.own_tests;
+    let mut summary = if tests.total == 0 {
+        "no own tests ran".to_owned()
+    } else {
+        format!("{}/{} own tests passed", tests.passed, tests.total)
+    };
+    let lost: Vec<&str> =
+        area.parts.iter().filter(|p| p.signal != Signal::OwnTests && !p.full()).map(|p| p.signal.title()).collect();
+    if !lost.is_empty() {
+        let _ = write!(summary, "; lost: {}", lost.join(", "));
+    }
+    summary
+}
+
+/// Each quality signal that lost points, its points and the evidence (file:line) for each deduction; then notes on
+/// signals that could not be counted.
+fn quality_evidence(out: &mut String, quality: &Quality, area: &AreaScore) {
+    let lost: Vec<&PartScore> = area.parts.iter().filter(|p| !p.full()).collect();
+    if lost.is_empty() && quality.notes.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\nQuality");
+    for part in lost {
+        let (summary, evidence) = signal_evidence(quality, part.signal);
+        let _ = writeln!(
+            out,
+            "  {:<17}{:>9}  {summary}",
+            part.signal.title(),
+            format!("{}/{}", points(part.points), points(part.max))
+        );
+        for line in evidence.iter().take(EVIDENCE_LINES) {
+            let _ = writeln!(out, "{}", indent(line, "    "));
+        }
+        if evidence.len() > EVIDENCE_LINES {
+            let _ = writeln!(out, "    … {} more", evidence.len() - EVIDENCE_LINES);
+        }
+    }
+    for note in &quality.notes {
+        let _ = writeln!(out, "  note: {note}");
+    }
+}
+
+/// A signal's one-line summary and its evidence lines.
+fn signal_evidence(quality: &Quality, signal: Signal) -> (String, Vec<String>) {
+    let located = |items: &[crate::quality::Finding]| -> Vec<String> {
+        items.iter().map(|f| format!("{}: {}", f.location, f.message)).collect()
+    };
+    match signal {
+        Signal::OwnTests => {
+            let tests = &quality.own_tests;
+            let mut lines: Vec<String> = tests.failed.iter().map(|name| format!("✗ {name}")).collect();
+            lines.extend(tests.note.clone());
+            let summary = if tests.total == 0 {
+                "none ran".to_owned()
+            } else {
+                format!("{}/{} passed", tests.passed, tests.total)
+            };
+            (summary, lines)
+        }
+        Signal::Clippy => {
+            let found = quality.clippy.as_deref().unwrap_or_default();
+            let errors = found.iter().filter(|l| l.level == LintLevel::Error).count();
+            let lines = found
+                .iter()
+                .map(|l| {
+                    let level = if l.level == LintLevel::Error { "error" } else { "warning" };
+                    format!("{}: {level} {}: {}", l.location, l.code, l.message)
+                })
+                .collect();
+            (format!("{} warnings, {errors} errors", found.len() - errors), lines)
+        }
+        Signal::Rustfmt => {
+            let hunks = quality.rustfmt.as_deref().unwrap_or_default();
+            (format!("{} places rustfmt would change", hunks.len()), located(hunks))
+        }
+        Signal::Docs => {
+            let docs = &quality.docs;
+            (format!("{} of {} public items documented", docs.documented, docs.public), located(&docs.missing))
+        }
+        Signal::FunctionLength => match &quality.longest_function {
+            Some(f) => (
+                format!("`{}` is {} lines (full marks up to {FULL_LINES}, none from {ZERO_LINES})", f.name, f.lines),
+                vec![format!("{}: fn `{}` is {} lines", f.location, f.name, f.lines)],
+            ),
+            None => ("no functions".to_owned(), Vec::new()),
+        },
+        Signal::Unwraps => (format!("{} calls outside tests", quality.unwraps.len()), located(&quality.unwraps)),
+    }
 }
 
 fn case_evidence(out: &mut String, case: &CaseResult, reveal: bool) {
