@@ -5,5 +5,6 @@
 
 mod cli;
 mod grade;
+mod quality;
 mod support;
 mod verify;
