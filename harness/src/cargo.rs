@@ -83,30 +83,26 @@ impl Cargo {
 
     /// `rustfmt --check` of `roots` (and the modules they declare) with the settings in `config`: where rustfmt would
     /// change the code. rustfmt is taken from cargo's toolchain (next to `$CARGO`), else from `PATH`.
-    pub fn rustfmt(&self, roots: &[PathBuf], config: &Path, edition: &str) -> Result<Formatting> {
+    pub fn rustfmt(&self, roots: &[PathBuf], config: &Path, edition: &str) -> Formatting {
         let next_to_cargo =
             std::env::var_os("CARGO").map(PathBuf::from).and_then(|c| Some(c.parent()?.join("rustfmt")));
         let rustfmt = next_to_cargo.filter(|p| p.is_file()).unwrap_or_else(|| PathBuf::from("rustfmt"));
         let mut command = Command::new(&rustfmt);
-        command
-            .args(["--check", "--color", "never", "--edition", edition, "--config-path"])
-            .arg(config)
-            .args(roots)
-            .env("CARGO_TERM_COLOR", "never");
+        command.args(["--check", "--color", "never", "--edition", edition, "--config-path"]).arg(config).args(roots);
         let limits = Limits { timeout: self.timeout, output_cap: 4 << 20, channel_cap: 0, address_space: None };
         let done = match process::run(command, limits, false) {
             Ok(done) => done,
-            Err(e) => return Ok(Formatting::Unavailable(format!("failed to run {}: {e}", rustfmt.display()))),
+            Err(e) => return Formatting::Unavailable(format!("rustfmt is not available ({e})")),
         };
         let hunks = parse_rustfmt(&done.stdout.text);
         if done.exit == Exit::TimedOut {
-            return Ok(Formatting::Unavailable("rustfmt timed out".to_owned()));
+            return Formatting::Unavailable("rustfmt timed out".to_owned());
         }
         if !done.success() && hunks.is_empty() {
             let why = done.stderr.text.lines().find(|l| !l.trim().is_empty()).unwrap_or("no output").trim().to_owned();
-            return Ok(Formatting::Unavailable(format!("rustfmt failed: {why}")));
+            return Formatting::Unavailable(format!("rustfmt did not run ({why})"));
         }
-        Ok(Formatting::Checked(hunks))
+        Formatting::Checked(hunks)
     }
 
     fn run(&self, manifest: &Path, args: &[&str]) -> Result<Build> {

@@ -3,7 +3,7 @@
 
 use super::{Docs, Finding, Function, Location};
 use proc_macro2::Span;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use syn::punctuated::Punctuated;
 use syn::visit::{self, Visit};
 use syn::{Attribute, Block, Expr, Ident, Meta, Signature, Token, Visibility};
@@ -18,43 +18,38 @@ pub struct Source {
     pub notes: Vec<String>,
 }
 
-/// Reads every `.rs` file under `crate_dir/src`, in path order.
+/// Reads the library's module tree from `crate_dir/src/lib.rs`, following `mod name;` declarations outside test code
+/// (a test module in its own file is skipped like an inline one).
 pub fn analyse(crate_dir: &Path) -> Source {
     let mut source = Source::default();
-    let mut files = Vec::new();
-    rust_files(&crate_dir.join("src"), &mut files);
-    files.sort();
-    for path in files {
+    let src = crate_dir.join("src");
+    let mut pending = vec![(src.join("lib.rs"), src)];
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some((path, module_dir)) = pending.pop() {
+        if !seen.insert(path.clone()) {
+            continue;
+        }
         let name = path.strip_prefix(crate_dir).unwrap_or(&path).to_string_lossy().into_owned();
         match std::fs::read_to_string(&path) {
-            Ok(text) => {
-                if let Err(e) = source.read(&name, &text) {
-                    source.notes.push(format!("{name} does not parse ({e}); its code was not read"));
-                }
-            }
-            Err(e) => source.notes.push(format!("failed to read {name}: {e}")),
+            Ok(text) => match source.read(&name, &text, &module_dir) {
+                Ok(children) => pending.extend(children.into_iter().rev()),
+                Err(e) => source.notes.push(format!("{name} does not parse ({e}); its code was not read")),
+            },
+            Err(e) => source.notes.push(format!("{name} could not be read ({e}); its code was not read")),
         }
     }
     source
 }
 
-fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for path in entries.filter_map(std::result::Result::ok).map(|e| e.path()) {
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
-
 impl Source {
-    /// Adds one file's findings; `file` names it in locations (`src/lib.rs`).
-    pub fn read(&mut self, file: &str, text: &str) -> syn::Result<()> {
+    /// Adds one file's findings; `file` names it in locations (`src/lib.rs`). Returns the files of the modules it
+    /// declares (`mod name;`) that exist under `module_dir`, each with the folder of its own child modules.
+    pub fn read(&mut self, file: &str, text: &str, module_dir: &Path) -> syn::Result<Vec<(PathBuf, PathBuf)>> {
         let parsed = syn::parse_file(text)?;
-        Reader { file, source: self, function: None }.visit_file(&parsed);
-        Ok(())
+        let mut reader =
+            Reader { file, source: self, function: None, module_dir: module_dir.to_path_buf(), children: Vec::new() };
+        reader.visit_file(&parsed);
+        Ok(reader.children)
     }
 }
 
@@ -63,6 +58,10 @@ struct Reader<'a> {
     source: &'a mut Source,
     /// The function being read, for naming where an `unwrap()` is.
     function: Option<String>,
+    /// Where the files of modules declared here are (`src/` for `lib.rs`, `src/a/` inside `mod a`).
+    module_dir: PathBuf,
+    /// Module files declared with `mod name;`, and their own module folders.
+    children: Vec<(PathBuf, PathBuf)>,
 }
 
 impl Reader<'_> {
@@ -103,9 +102,32 @@ impl Reader<'_> {
 
 impl<'ast> Visit<'ast> for Reader<'_> {
     fn visit_item_mod(&mut self, node: &'ast syn::ItemMod) {
-        if !is_test(&node.attrs) {
-            visit::visit_item_mod(self, node);
+        if is_test(&node.attrs) {
+            return;
         }
+        let dir = self.module_dir.join(node.ident.to_string());
+        if node.content.is_none() {
+            let explicit = node.attrs.iter().find(|a| a.path().is_ident("path")).and_then(|a| match &a.meta {
+                Meta::NameValue(nv) => match &nv.value {
+                    Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(path), .. }) => {
+                        Some(self.module_dir.join(path.value()))
+                    }
+                    _ => None,
+                },
+                _ => None,
+            });
+            let candidates = match explicit {
+                Some(path) => vec![path],
+                None => vec![self.module_dir.join(format!("{}.rs", node.ident)), dir.join("mod.rs")],
+            };
+            if let Some(file) = candidates.into_iter().find(|f| f.is_file()) {
+                self.children.push((file, dir));
+            }
+            return;
+        }
+        let outer = std::mem::replace(&mut self.module_dir, dir);
+        visit::visit_item_mod(self, node);
+        self.module_dir = outer;
     }
 
     fn visit_item_impl(&mut self, node: &'ast syn::ItemImpl) {
@@ -201,7 +223,7 @@ mod tests {
 
     fn read(text: &str) -> Source {
         let mut source = Source::default();
-        source.read("src/lib.rs", text).unwrap();
+        source.read("src/lib.rs", text, Path::new("src")).unwrap();
         source
     }
 
@@ -258,6 +280,23 @@ mod tests {
     #[test]
     fn a_file_that_does_not_parse_is_an_error_not_a_panic() {
         let mut source = Source::default();
-        assert!(source.read("src/lib.rs", "fn (").is_err());
+        assert!(source.read("src/lib.rs", "fn (", Path::new("src")).is_err());
+    }
+
+    #[test]
+    fn modules_in_their_own_files_are_read_but_test_modules_are_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("src");
+        std::fs::create_dir_all(src.join("parse")).unwrap();
+        std::fs::write(src.join("lib.rs"), "mod parse;\n#[cfg(test)]\nmod tests;\n").unwrap();
+        std::fs::write(src.join("parse.rs"), "mod line;\npub fn a() -> u8 {\n    \"1\".parse().unwrap()\n}\n").unwrap();
+        std::fs::write(src.join("parse").join("line.rs"), "fn b() {\n    None::<u8>.expect(\"b\");\n}\n").unwrap();
+        std::fs::write(src.join("tests.rs"), "fn helper() {\n    None::<u8>.unwrap();\n}\n").unwrap();
+        std::fs::write(src.join("stray.rs"), "fn c() { None::<u8>.unwrap(); }\n").unwrap();
+        let source = analyse(dir.path());
+        let found: Vec<String> = source.unwraps.iter().map(|f| f.location.to_string()).collect();
+        assert_eq!(found, ["src/parse.rs:3", "src/parse/line.rs:2"]);
+        assert_eq!((source.docs.public, source.docs.documented), (1, 0));
+        assert!(source.notes.is_empty(), "{:?}", source.notes);
     }
 }
