@@ -65,9 +65,10 @@ fn failing_random_inputs_are_shown_only_with_reveal() {
 }
 
 #[test]
-fn a_candidate_without_tests_gets_no_quality_points() {
+fn a_candidate_without_tests_loses_the_own_tests_share_of_quality_and_nothing_else() {
     let grade = json(&grade_fixture("no-tests", &["--format", "json"]));
-    assert_eq!(points(&grade, "quality"), 0.0);
+    // Own tests are 40% of the 20 quality points; the fixture is otherwise tidy.
+    assert_eq!(points(&grade, "quality"), 12.0);
     assert_eq!(points(&grade, "correctness"), 40.0);
     assert!(grade["quality"]["note"].as_str().unwrap().contains("no tests"));
 }
@@ -101,9 +102,10 @@ fn the_same_candidate_gets_the_same_verdict_twice() {
 
 #[test]
 fn a_score_below_min_score_exits_with_code_1() {
-    let run = grade_fixture("no-tests", &["--min-score", "90"]);
+    // The fixture scores 92: everything but the own-tests share of quality.
+    let run = grade_fixture("no-tests", &["--min-score", "95"]);
     assert_eq!(run.code, 1, "{}", run.stdout);
-    let run = grade_fixture("no-tests", &["--min-score", "70"]);
+    let run = grade_fixture("no-tests", &["--min-score", "90"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
 }
 

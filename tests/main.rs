@@ -5,6 +5,7 @@
 
 mod cli;
 mod grade;
+mod quality;
 mod report;
 mod scaling;
 mod support;

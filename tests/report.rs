@@ -61,7 +61,7 @@ const VERSION_PATTERN: &str = concat!(r"\b", env!("CARGO_PKG_VERSION"), r"\b");
 macro_rules! assert_redacted_snapshot {
     ($name:expr, $value:expr) => {
         insta::with_settings!({filters => vec![
-            (r#""(duration|build_secs|run_secs|measure_secs|tests_secs)": [0-9.eE+-]+"#, r#""$1": "[secs]""#),
+            (r#""(duration|build_secs|run_secs|measure_secs|tests_secs|lint_secs)": [0-9.eE+-]+"#, r#""$1": "[secs]""#),
             // Measured figures move in their last digits with hash-map seeds; growth and score are the verdict.
             (r#""(candidate|reference|candidate_slope|reference_slope|ratio|cpu_ratio)": [0-9.eE+-]+"#, r#""$1": "[measured]""#),
             (r#"(?s)"compiled": \[.*?\]"#, r#""compiled": "[compiled]""#),

@@ -37,6 +37,8 @@ fn a_broken_expected_toml_is_a_mismatch_row_and_the_other_solutions_are_still_ch
     copy("problems/fraud-scorer", "problems/fraud-scorer");
     copy("solutions/fraud-scorer/reference", "solutions/fraud-scorer/reference");
     copy("solutions/fraud-scorer/strict-threshold", "solutions/fraud-scorer/strict-threshold");
+    // A bank's rustfmt settings travel with it: the bundled solutions are formatted with the repo's.
+    copy("rustfmt.toml", "rustfmt.toml");
     std::fs::write(bank.path().join("solutions/fraud-scorer/strict-threshold/expected.toml"), "lose = [\"speed\"]\n")
         .unwrap();
     let target = root().join("target").join("harness");

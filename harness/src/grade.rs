@@ -75,6 +75,8 @@ pub struct Timings {
     /// Measuring the scaling cases' growth (callgrind or CPU time).
     pub measure_secs: f64,
     pub tests_secs: f64,
+    /// clippy, rustfmt and reading the sources.
+    pub lint_secs: f64,
 }
 
 /// The result of grading one candidate.
@@ -161,9 +163,18 @@ pub fn grade(layout: &Layout, problem: &Problem, candidate: &Path, options: Opti
 
     let started = Instant::now();
     let tests = cargo.build_tests(&job.manifest(), &job.candidate_package)?;
-    grade.quality = quality::assess(&tests, problem.manifest.limits.scaling_timeout(), |t| job.scrub(t))?;
-    cleanup.builds.push(tests);
     grade.timings.tests_secs = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let clippy = cargo.clippy(&job.manifest(), &job.candidate_package)?;
+    let rustfmt = cargo.rustfmt(&job.crate_roots(), &job.rustfmt_config(), &job.edition);
+    let lint_secs = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let runs = quality::Runs { tests: &tests, clippy: &clippy, rustfmt: &rustfmt };
+    grade.quality = quality::assess(&job, &runs, problem.manifest.limits.scaling_timeout())?;
+    grade.timings.tests_secs += started.elapsed().as_secs_f64();
+    grade.timings.lint_secs = lint_secs;
+    cleanup.builds.push(tests);
+    cleanup.builds.push(clippy);
 
     grade.scorecard = rubric::score(&problem.manifest.rubric, &grade.cases, &grade.quality);
     Ok(grade)

@@ -32,6 +32,8 @@ pub struct Job {
     pub candidate_package: String,
     /// Files the copy skipped (symlinks, special files), for the report.
     pub skipped: Vec<String>,
+    /// The candidate's Rust edition (its Cargo.toml's, else 2024).
+    pub edition: String,
     suite: PathBuf,
 }
 
@@ -42,6 +44,43 @@ impl Job {
 
     pub fn manifest(&self) -> PathBuf {
         self.root().join("Cargo.toml")
+    }
+
+    /// The copy of the candidate's crate.
+    pub fn candidate_dir(&self) -> PathBuf {
+        self.root().join("candidate")
+    }
+
+    /// The rustfmt settings the candidate's sources are checked against (see [`rustfmt_config`]).
+    pub fn rustfmt_config(&self) -> PathBuf {
+        self.root().join("rustfmt.toml")
+    }
+
+    /// The crate roots rustfmt starts from: `src/lib.rs` and each `tests/*.rs` (it follows their `mod`s).
+    pub fn crate_roots(&self) -> Vec<PathBuf> {
+        let dir = self.candidate_dir();
+        let mut roots = vec![dir.join("src").join("lib.rs")];
+        if let Ok(entries) = std::fs::read_dir(dir.join("tests")) {
+            let mut tests: Vec<PathBuf> = entries
+                .filter_map(std::result::Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "rs"))
+                .collect();
+            tests.sort();
+            roots.extend(tests);
+        }
+        roots
+    }
+
+    /// A path in compiler or rustfmt output (absolute, or relative to the job root) as a path relative to the
+    /// candidate's crate (`src/lib.rs`); other paths are scrubbed.
+    pub fn relative(&self, path: &Path) -> String {
+        let dir = self.candidate_dir();
+        let inside = path.strip_prefix(&dir).or_else(|_| path.strip_prefix("candidate"));
+        match inside {
+            Ok(rest) => rest.to_string_lossy().into_owned(),
+            Err(_) => self.scrub(&path.to_string_lossy()),
+        }
     }
 
     /// Rewrites the job's temp paths in compiler output to `$CANDIDATE/…` and the suite's path to `$SUITE`.
@@ -76,7 +115,8 @@ pub fn prepare(layout: &Layout, problem: &Problem, candidate: &Path) -> Result<s
     let id = JOBS.fetch_add(1, Ordering::Relaxed);
     let runner = format!("runner_{}_{id}", std::process::id());
     let candidate_package = format!("candidate_{}_{id}", std::process::id());
-    let mut job = Job { dir, runner, candidate_package, skipped: Vec::new(), suite: problem.suite_path() };
+    let edition = dependencies.edition.clone().unwrap_or_else(|| "2024".to_owned());
+    let mut job = Job { dir, runner, candidate_package, skipped: Vec::new(), edition, suite: problem.suite_path() };
 
     let candidate_dir = job.root().join("candidate");
     let mut budget = CopyBudget { bytes: 0, files: 0 };
@@ -123,7 +163,28 @@ pub fn prepare(layout: &Layout, problem: &Problem, candidate: &Path) -> Result<s
     )?;
     let lock = layout.lock_file();
     std::fs::copy(&lock, job.root().join("Cargo.lock")).map_err(|e| Error::io("copy", &lock, e))?;
+    write(&job.rustfmt_config(), &rustfmt_config(candidate))?;
     Ok(Ok(job))
+}
+
+/// Settings that would let a candidate switch the formatting check off rather than format.
+const RUSTFMT_ESCAPES: [&str; 2] = ["ignore", "disable_all_formatting"];
+
+/// The rustfmt settings `cargo fmt` would use in the candidate's folder: the nearest `rustfmt.toml` or
+/// `.rustfmt.toml` in it or above it (empty when there is none, or it does not parse), minus [`RUSTFMT_ESCAPES`].
+fn rustfmt_config(candidate: &Path) -> String {
+    let start = candidate.canonicalize().unwrap_or_else(|_| candidate.to_path_buf());
+    let found = start
+        .ancestors()
+        .flat_map(|dir| [dir.join("rustfmt.toml"), dir.join(".rustfmt.toml")])
+        .find(|file| file.is_file());
+    let Some(table) =
+        found.and_then(|file| std::fs::read_to_string(file).ok()).and_then(|text| text.parse::<toml::Table>().ok())
+    else {
+        return String::new();
+    };
+    let kept: toml::Table = table.into_iter().filter(|(key, _)| !RUSTFMT_ESCAPES.contains(&key.as_str())).collect();
+    kept.to_string()
 }
 
 /// The candidate's dependencies that we keep, as TOML lines for `[dependencies]` and `[dev-dependencies]`.
@@ -288,6 +349,19 @@ mod tests {
         let dir = crate_with("[package]\nname='x'\n[dev-dependencies]\nrayon = '1'\n");
         let rejection = candidate_dependencies(dir.path()).unwrap_err();
         assert!(rejection.0.contains("`rayon` is not allowed"), "{}", rejection.0);
+    }
+
+    #[test]
+    fn the_nearest_rustfmt_config_above_the_candidate_is_used_without_its_escapes() {
+        let outer = tempfile::tempdir().unwrap();
+        std::fs::write(outer.path().join("rustfmt.toml"), "max_width = 120\nignore = [\"src\"]\n").unwrap();
+        let candidate = outer.path().join("attempt");
+        std::fs::create_dir_all(&candidate).unwrap();
+        let config = rustfmt_config(&candidate);
+        assert!(config.contains("max_width = 120"), "{config}");
+        assert!(!config.contains("ignore"), "{config}");
+        std::fs::write(candidate.join(".rustfmt.toml"), "disable_all_formatting = true\n").unwrap();
+        assert_eq!(rustfmt_config(&candidate), "");
     }
 
     #[test]

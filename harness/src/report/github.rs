@@ -22,7 +22,7 @@ pub fn annotations(report: &Report) -> String {
         );
         command(&mut out, &title, test.message.as_deref().unwrap_or_default());
     }
-    for name in report.quality.failed.iter().filter(|_| report.built()) {
+    for name in report.quality.own_tests.failed.iter().filter(|_| report.built()) {
         command(
             &mut out,
             &format!("{}: own test {name} failed", report.problem),

@@ -99,7 +99,7 @@ fn case(report: &Report, test: &Test) -> TestCase {
 
 /// The candidate's own tests: each failed one by name, the passing ones together, or why none counted.
 fn own_tests(report: &Report) -> Vec<TestCase> {
-    let q = &report.quality;
+    let q = &report.quality.own_tests;
     let classname = format!("{}.quality", report.problem);
     let mut cases = Vec::new();
     for name in &q.failed {

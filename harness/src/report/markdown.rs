@@ -44,8 +44,10 @@ pub fn render(report: &Report) -> String {
     for area in &card.areas {
         let evidence = match area.area {
             _ if !report.built() => "not run".to_owned(),
-            Area::Quality if report.quality.total == 0 => "no own tests ran".to_owned(),
-            Area::Quality => format!("{}/{} own tests passed", report.quality.passed, report.quality.total),
+            Area::Quality if report.quality.own_tests.total == 0 => "no own tests ran".to_owned(),
+            Area::Quality => {
+                format!("{}/{} own tests passed", report.quality.own_tests.passed, report.quality.own_tests.total)
+            }
             _ if area.total == 0 => "no cases".to_owned(),
             _ => format!("{}/{} cases passed", area.passed, area.total),
         };
@@ -76,12 +78,12 @@ pub fn render(report: &Report) -> String {
             details(&mut out, &format!("<code>{}</code>: {}", html(&test.name), test.outcome.label()), &evidence(test));
         }
     }
-    if report.built() && (!report.quality.failed.is_empty() || report.quality.note.is_some()) {
+    if report.built() && (!report.quality.own_tests.failed.is_empty() || report.quality.own_tests.note.is_some()) {
         let _ = writeln!(out, "\n### Own tests\n");
-        for name in &report.quality.failed {
+        for name in &report.quality.own_tests.failed {
             let _ = writeln!(out, "- ✗ `{name}`");
         }
-        if let Some(note) = &report.quality.note {
+        if let Some(note) = &report.quality.own_tests.note {
             details(&mut out, "note", note);
         }
     }

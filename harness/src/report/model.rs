@@ -290,7 +290,12 @@ mod tests {
     }
 
     fn grade(cases: Vec<CaseResult>) -> Grade {
-        let quality = Quality { passed: 1, total: 1, ..Quality::default() };
+        let quality = Quality {
+            own_tests: crate::quality::OwnTests { passed: 1, total: 1, ..Default::default() },
+            clippy: Some(Vec::new()),
+            rustfmt: Some(Vec::new()),
+            ..Quality::default()
+        };
         Grade {
             problem: "p".into(),
             title: "P".into(),

@@ -3,11 +3,11 @@
 use crate::grade::Verdict;
 use crate::mutants::MutationScore;
 use crate::problem::Problem;
-use crate::quality::Quality;
+use crate::quality::{LintLevel, Quality};
 use crate::report::model::{Report, Status, Test};
 use crate::report::points;
 use crate::report::style::{BOLD, DIM, GREEN, GREEN_EMPHASIS, Paint, RED, RED_EMPHASIS};
-use crate::rubric::{Area, Band};
+use crate::rubric::{Area, AreaScore, Band, FULL_LINES, PartScore, Signal, ZERO_LINES};
 use crate::verify::{Row, Verification};
 use anstyle::Style;
 use comfy_table::{Cell, CellAlignment, Color, ContentArrangement, Table, presets};
@@ -18,6 +18,8 @@ use std::fmt::Write;
 const OUTPUT_LINES: usize = 8;
 /// Expected and actual values up to this long, each on one line, are shown side by side with the changed words marked.
 const INLINE_MAX_CHARS: usize = 100;
+/// Evidence lines shown per quality signal (the JSON report has them all).
+const EVIDENCE_LINES: usize = 10;
 
 fn table(header: &[&str]) -> Table {
     let mut table = Table::new();
@@ -68,14 +70,8 @@ pub fn grade(report: &Report, colour: bool) -> String {
             let _ = writeln!(out, "  {} {}: {summary}", paint.paint(GREEN, "✓"), test.name);
         }
     }
-    if report.built() && (!report.quality.failed.is_empty() || report.quality.note.is_some()) {
-        let _ = writeln!(out, "\n{}", paint.paint(BOLD, "Own tests"));
-        for name in &report.quality.failed {
-            let _ = writeln!(out, "  {} {name}", paint.paint(RED, "✗"));
-        }
-        if let Some(note) = &report.quality.note {
-            let _ = writeln!(out, "{}", indent(note, "  "));
-        }
+    if report.built() {
+        quality_evidence(&mut out, &report.quality, report.scorecard.area(Area::Quality), paint);
     }
     for note in &report.notes {
         let _ = writeln!(out, "note: {note}");
@@ -83,13 +79,14 @@ pub fn grade(report: &Report, colour: bool) -> String {
     if report.built() {
         let t = report.timings;
         let line = format!(
-            "built in {:.1}s · scaling measured in {:.1}s ({}) · {} cases in {:.1}s · own tests in {:.1}s",
+            "built in {:.1}s · scaling measured in {:.1}s ({}) · {} cases in {:.1}s · own tests in {:.1}s · lints in {:.1}s",
             t.build_secs,
             t.measure_secs,
             report.meter.name(),
             report.tests.len(),
             t.run_secs,
-            t.tests_secs
+            t.tests_secs,
+            t.lint_secs
         );
         let _ = writeln!(out, "\n{}", paint.paint(DIM, &line));
         if report.inputs_hidden() {
@@ -109,7 +106,7 @@ fn scores(report: &Report, colour: bool) -> Table {
     for area in &report.scorecard.areas {
         let evidence = match area.area {
             _ if !report.built() => "not run".to_owned(),
-            Area::Quality => quality_summary(&report.quality),
+            Area::Quality => quality_summary(&report.quality, area),
             _ if area.total == 0 => "no cases".to_owned(),
             _ => format!("{}/{} cases passed", area.passed, area.total),
         };
@@ -137,8 +134,96 @@ fn scores(report: &Report, colour: bool) -> Table {
     scores
 }
 
-fn quality_summary(q: &Quality) -> String {
-    if q.total == 0 { "no own tests ran".to_owned() } else { format!("{}/{} own tests passed", q.passed, q.total) }
+/// The quality row of the score table: own tests, and the other signals that lost points.
+fn quality_summary(quality: &Quality, area: &AreaScore) -> String {
+    let tests = &quality.own_tests;
+    let mut summary = if tests.total == 0 {
+        "no own tests ran".to_owned()
+    } else {
+        format!("{}/{} own tests passed", tests.passed, tests.total)
+    };
+    let lost: Vec<&str> =
+        area.parts.iter().filter(|p| p.signal != Signal::OwnTests && !p.full()).map(|p| p.signal.title()).collect();
+    if !lost.is_empty() {
+        let _ = write!(summary, "; lost: {}", lost.join(", "));
+    }
+    summary
+}
+
+/// Each quality signal that lost points, its points and the evidence (file:line) for each deduction; then notes on
+/// signals that could not be counted.
+fn quality_evidence(out: &mut String, quality: &Quality, area: &AreaScore, paint: Paint) {
+    let lost: Vec<&PartScore> = area.parts.iter().filter(|p| !p.full()).collect();
+    if lost.is_empty() && quality.notes.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n{}", paint.paint(BOLD, "Quality"));
+    for part in lost {
+        let (summary, evidence) = signal_evidence(quality, part.signal);
+        let _ = writeln!(
+            out,
+            "  {:<17}{:>9}  {summary}",
+            part.signal.title(),
+            format!("{}/{}", points(part.points), points(part.max))
+        );
+        for line in evidence.iter().take(EVIDENCE_LINES) {
+            let _ = writeln!(out, "{}", indent(line, "    "));
+        }
+        if evidence.len() > EVIDENCE_LINES {
+            let _ = writeln!(out, "    … {} more", evidence.len() - EVIDENCE_LINES);
+        }
+    }
+    for note in &quality.notes {
+        let _ = writeln!(out, "  note: {note}");
+    }
+}
+
+/// A signal's one-line summary and its evidence lines.
+fn signal_evidence(quality: &Quality, signal: Signal) -> (String, Vec<String>) {
+    let located = |items: &[crate::quality::Finding]| -> Vec<String> {
+        items.iter().map(|f| format!("{}: {}", f.location, f.message)).collect()
+    };
+    match signal {
+        Signal::OwnTests => {
+            let tests = &quality.own_tests;
+            let mut lines: Vec<String> = tests.failed.iter().map(|name| format!("✗ {name}")).collect();
+            lines.extend(tests.note.clone());
+            let summary = if tests.total == 0 {
+                "none ran".to_owned()
+            } else {
+                format!("{}/{} passed", tests.passed, tests.total)
+            };
+            (summary, lines)
+        }
+        Signal::Clippy => {
+            let found = quality.clippy.as_deref().unwrap_or_default();
+            let errors = found.iter().filter(|l| l.level == LintLevel::Error).count();
+            let lines = found
+                .iter()
+                .map(|l| {
+                    let level = if l.level == LintLevel::Error { "error" } else { "warning" };
+                    format!("{}: {level} {}: {}", l.location, l.code, l.message)
+                })
+                .collect();
+            (format!("{} warnings, {errors} errors", found.len() - errors), lines)
+        }
+        Signal::Rustfmt => {
+            let hunks = quality.rustfmt.as_deref().unwrap_or_default();
+            (format!("{} places rustfmt would change", hunks.len()), located(hunks))
+        }
+        Signal::Docs => {
+            let docs = &quality.docs;
+            (format!("{} of {} public items documented", docs.documented, docs.public), located(&docs.missing))
+        }
+        Signal::FunctionLength => match &quality.longest_function {
+            Some(f) => (
+                format!("`{}` is {} lines (full marks up to {FULL_LINES}, none from {ZERO_LINES})", f.name, f.lines),
+                vec![format!("{}: fn `{}` is {} lines", f.location, f.name, f.lines)],
+            ),
+            None => ("no functions".to_owned(), Vec::new()),
+        },
+        Signal::Unwraps => (format!("{} calls outside tests", quality.unwraps.len()), located(&quality.unwraps)),
+    }
 }
 
 fn case_evidence(out: &mut String, test: &Test, paint: Paint) {

@@ -2,12 +2,14 @@
 
 use std::collections::HashMap;
 
+/// A transaction to align: its key and time (seconds).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Txn {
     pub key: String,
     pub ts: i64,
 }
 
+/// A quote valid from `ts` on for `key`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Quote {
     pub key: String,
@@ -15,6 +17,7 @@ pub struct Quote {
     pub value: f64,
 }
 
+/// Why an as-of join cannot run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AsofError {
     NegativeTolerance(i64),

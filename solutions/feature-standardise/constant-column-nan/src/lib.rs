@@ -33,9 +33,7 @@ impl Scaler {
         check_width(rows, self.means.len())?;
         Ok(rows
             .iter()
-            .map(|row| {
-                row.iter().zip(self.means.iter().zip(&self.stds)).map(|(&x, (&m, &s))| scale(x, m, s)).collect()
-            })
+            .map(|row| row.iter().zip(self.means.iter().zip(&self.stds)).map(|(&x, (&m, &s))| scale(x, m, s)).collect())
             .collect())
     }
 }
@@ -72,11 +70,7 @@ fn column_stats(values: impl Iterator<Item = f64> + Clone) -> (f64, f64) {
 }
 
 fn scale(x: f64, mean: f64, std: f64) -> f64 {
-    if x.is_nan() || std.is_nan() {
-        f64::NAN
-    } else {
-        (x - mean) / std
-    }
+    if x.is_nan() || std.is_nan() { f64::NAN } else { (x - mean) / std }
 }
 
 #[cfg(test)]

@@ -33,9 +33,7 @@ impl Scaler {
         check_width(rows, self.means.len())?;
         Ok(rows
             .iter()
-            .map(|row| {
-                row.iter().zip(self.means.iter().zip(&self.stds)).map(|(&x, (&m, &s))| scale(x, m, s)).collect()
-            })
+            .map(|row| row.iter().zip(self.means.iter().zip(&self.stds)).map(|(&x, (&m, &s))| scale(x, m, s)).collect())
             .collect())
     }
 }
@@ -92,7 +90,6 @@ mod tests {
         let out = standardise(&[vec![1.0, 10.0], vec![3.0, 10.0]]).unwrap();
         assert_eq!(out, [vec![-1.0, 0.0], vec![1.0, 0.0]]);
     }
-
 
     #[test]
     fn ragged_rows_are_an_error() {

@@ -33,9 +33,7 @@ impl Scaler {
         check_width(rows, self.means.len())?;
         Ok(rows
             .iter()
-            .map(|row| {
-                row.iter().zip(self.means.iter().zip(&self.stds)).map(|(&x, (&m, &s))| scale(x, m, s)).collect()
-            })
+            .map(|row| row.iter().zip(self.means.iter().zip(&self.stds)).map(|(&x, (&m, &s))| scale(x, m, s)).collect())
             .collect())
     }
 }

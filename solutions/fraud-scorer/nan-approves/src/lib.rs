@@ -8,12 +8,14 @@ pub trait Model {
     fn predict_proba(&self, rows: &[&[f64]]) -> Vec<f64>;
 }
 
+/// A transaction to score: its id and the model's feature row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Transaction {
     pub id: String,
     pub features: Vec<f64>,
 }
 
+/// What to do with a transaction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Approve,
@@ -21,6 +23,7 @@ pub enum Action {
     Review,
 }
 
+/// The model's probability for one transaction and the action it leads to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Decision {
     pub id: String,
@@ -28,6 +31,7 @@ pub struct Decision {
     pub action: Action,
 }
 
+/// Why a scorer cannot be built or a batch cannot be scored.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ScoreError {
     InvalidThreshold(f64),
@@ -43,6 +47,7 @@ pub struct Scorer<M: Model> {
 }
 
 impl<M: Model> Scorer<M> {
+    /// A scorer that flags probabilities at or above `threshold`; the threshold must be within `[0, 1]`.
     pub fn new(model: M, threshold: f64) -> Result<Self, ScoreError> {
         if !(0.0..=1.0).contains(&threshold) {
             return Err(ScoreError::InvalidThreshold(threshold));
@@ -50,10 +55,12 @@ impl<M: Model> Scorer<M> {
         Ok(Scorer { model, threshold })
     }
 
+    /// Decides every transaction of `batch` with one model call.
     pub fn score(&self, batch: &[Transaction]) -> Result<Vec<Decision>, ScoreError> {
         self.score_chunked(batch, batch.len().max(1))
     }
 
+    /// Decides every transaction of `batch`, calling the model on at most `max_batch` rows at a time.
     pub fn score_chunked(&self, batch: &[Transaction], max_batch: usize) -> Result<Vec<Decision>, ScoreError> {
         if max_batch == 0 {
             return Err(ScoreError::InvalidBatchSize);
@@ -76,11 +83,7 @@ impl<M: Model> Scorer<M> {
     }
 
     fn action(&self, p: f64) -> Action {
-        if p >= self.threshold {
-            Action::Flag
-        } else {
-            Action::Approve
-        }
+        if p >= self.threshold { Action::Flag } else { Action::Approve }
     }
 }
 

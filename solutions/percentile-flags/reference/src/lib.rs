@@ -2,12 +2,14 @@
 
 use std::collections::HashMap;
 
+/// An amount in a category.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     pub category: String,
     pub amount: f64,
 }
 
+/// Where an amount falls against its category's percentiles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
     Low,
@@ -15,6 +17,7 @@ pub enum Level {
     High,
 }
 
+/// Percentile cutoffs that cannot be used.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum CutoffError {
     Invalid { mid: f64, high: f64 },
@@ -39,7 +42,7 @@ pub fn percentile(values: &mut [f64], p: f64) -> Option<f64> {
 
 /// Labels each row against its category's 50th and 99th percentiles; `None` for a NaN amount.
 pub fn percentile_flags(rows: &[Row]) -> Vec<Option<Level>> {
-    percentile_flags_with(rows, 50.0, 99.0).expect("50 <= 99 are valid cutoffs")
+    flags(rows, 50.0, 99.0)
 }
 
 /// Labels each row High above the `high` percentile of its category, Mid above the `mid` one, Low otherwise.
@@ -47,20 +50,25 @@ pub fn percentile_flags_with(rows: &[Row], mid: f64, high: f64) -> Result<Vec<Op
     if !(0.0 <= mid && mid <= high && high <= 100.0) {
         return Err(CutoffError::Invalid { mid, high });
     }
+    Ok(flags(rows, mid, high))
+}
+
+/// Labels each row against cutoffs already checked (`0 <= mid <= high <= 100`).
+fn flags(rows: &[Row], mid: f64, high: f64) -> Vec<Option<Level>> {
     let mut amounts: HashMap<&str, Vec<f64>> = HashMap::new();
     for row in rows.iter().filter(|r| !r.amount.is_nan()) {
         amounts.entry(row.category.as_str()).or_default().push(row.amount);
     }
     let cutoffs: HashMap<&str, (f64, f64)> = amounts
         .into_iter()
-        .map(|(category, mut values)| {
-            let m = percentile(&mut values, mid).expect("a category has at least one value");
-            let h = percentile(&mut values, high).expect("a category has at least one value");
-            (category, (m, h))
+        .filter_map(|(category, mut values)| {
+            // A category is here because it has at least one value, so both are `Some`.
+            let m = percentile(&mut values, mid)?;
+            let h = percentile(&mut values, high)?;
+            Some((category, (m, h)))
         })
         .collect();
-    Ok(rows
-        .iter()
+    rows.iter()
         .map(|row| {
             if row.amount.is_nan() {
                 return None;
@@ -74,7 +82,7 @@ pub fn percentile_flags_with(rows: &[Row], mid: f64, high: f64) -> Result<Vec<Op
                 Level::Low
             })
         })
-        .collect())
+        .collect()
 }
 
 #[cfg(test)]

@@ -1,11 +1,13 @@
 //! Known-bad: the cutoffs are recomputed, with a full sort, for every row.
 
+/// An amount in a category.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     pub category: String,
     pub amount: f64,
 }
 
+/// Where an amount falls against its category's percentiles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
     Low,
@@ -13,6 +15,7 @@ pub enum Level {
     High,
 }
 
+/// Percentile cutoffs that cannot be used.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum CutoffError {
     Invalid { mid: f64, high: f64 },
@@ -37,7 +40,7 @@ pub fn percentile(values: &mut [f64], p: f64) -> Option<f64> {
 
 /// Labels each row against its category's 50th and 99th percentiles; `None` for a NaN amount.
 pub fn percentile_flags(rows: &[Row]) -> Vec<Option<Level>> {
-    percentile_flags_with(rows, 50.0, 99.0).expect("50 <= 99 are valid cutoffs")
+    flags(rows, 50.0, 99.0)
 }
 
 /// Labels each row High above the `high` percentile of its category, Mid above the `mid` one, Low otherwise.
@@ -45,8 +48,12 @@ pub fn percentile_flags_with(rows: &[Row], mid: f64, high: f64) -> Result<Vec<Op
     if !(0.0 <= mid && mid <= high && high <= 100.0) {
         return Err(CutoffError::Invalid { mid, high });
     }
-    Ok(rows
-        .iter()
+    Ok(flags(rows, mid, high))
+}
+
+/// Labels each row against cutoffs already checked (`0 <= mid <= high <= 100`).
+fn flags(rows: &[Row], mid: f64, high: f64) -> Vec<Option<Level>> {
+    rows.iter()
         .map(|row| {
             if row.amount.is_nan() {
                 return None;
@@ -54,8 +61,9 @@ pub fn percentile_flags_with(rows: &[Row], mid: f64, high: f64) -> Result<Vec<Op
             let mut values: Vec<f64> =
                 rows.iter().filter(|r| r.category == row.category && !r.amount.is_nan()).map(|r| r.amount).collect();
             values.sort_by(f64::total_cmp);
-            let m = percentile(&mut values, mid).expect("the row's own amount is there");
-            let h = percentile(&mut values, high).expect("the row's own amount is there");
+            // The row's own amount is among the values, so both are `Some`.
+            let m = percentile(&mut values, mid)?;
+            let h = percentile(&mut values, high)?;
             Some(if row.amount > h {
                 Level::High
             } else if row.amount > m {
@@ -64,7 +72,7 @@ pub fn percentile_flags_with(rows: &[Row], mid: f64, high: f64) -> Result<Vec<Op
                 Level::Low
             })
         })
-        .collect())
+        .collect()
 }
 
 #[cfg(test)]
@@ -85,7 +93,10 @@ mod tests {
     #[test]
     fn amounts_are_flagged_against_their_own_category() {
         let rows = [row("a", 1.0), row("a", 2.0), row("a", 100.0), row("b", 5.0), row("a", f64::NAN)];
-        assert_eq!(percentile_flags(&rows), [Some(Level::Low), Some(Level::Low), Some(Level::High), Some(Level::Low), None]);
+        assert_eq!(
+            percentile_flags(&rows),
+            [Some(Level::Low), Some(Level::Low), Some(Level::High), Some(Level::Low), None]
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+/// A row to join: its key and a value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     /// `None` is a NULL key: it never matches anything.
@@ -9,6 +10,7 @@ pub struct Row {
     pub value: i64,
 }
 
+/// Which unmatched rows a join keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum How {
     Inner,
@@ -17,6 +19,7 @@ pub enum How {
     Outer,
 }
 
+/// Which sides of a join must have unique keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Validate {
     ManyToMany,
@@ -24,18 +27,21 @@ pub enum Validate {
     ManyToOne,
 }
 
+/// A side of a join.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Side {
     Left,
     Right,
 }
 
+/// Why a join was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum JoinError {
     DuplicateKey { side: Side, key: String },
     TooManyRows { would_produce: usize, max: usize },
 }
 
+/// Row counts of a join, for checking that it did not duplicate or drop rows.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
     pub left_rows: usize,
@@ -77,43 +83,64 @@ pub fn join_guarded(
     let keep_left = matches!(how, How::Left | How::Outer);
     let keep_right = matches!(how, How::Right | How::Outer);
 
-    let mut matched_right = vec![false; right.len()];
-    let mut counts = Counts { left_rows: left.len(), right_rows: right.len(), ..Counts::default() };
-    let mut would_produce = 0usize;
-    for row in left {
-        let found = matches(row);
-        for &j in found {
-            matched_right[j] = true;
-        }
-        if found.is_empty() {
-            counts.unmatched_left += 1;
-            would_produce += usize::from(keep_left);
-        } else {
-            counts.matched_left += 1;
-            would_produce += found.len();
-        }
-    }
-    counts.unmatched_right = matched_right.iter().filter(|m| !**m).count();
-    if keep_right {
-        would_produce += counts.unmatched_right;
-    }
+    let (mut counts, matched_right, pairs) = count_matches(left, right.len(), matches);
+    let would_produce =
+        pairs + if keep_left { counts.unmatched_left } else { 0 } + if keep_right { counts.unmatched_right } else { 0 };
     if would_produce > max_rows {
         return Err(JoinError::TooManyRows { would_produce, max: max_rows });
     }
+    let rows = build_rows(left, &matched_right, (keep_left, keep_right), would_produce, matches);
+    counts.output_rows = rows.len();
+    Ok(Joined { rows, counts })
+}
 
-    let mut rows = Vec::with_capacity(would_produce);
+/// How `left` matches, without building a row (so the guard can refuse early): the counts so far, which right rows
+/// found a match, and the number of matching pairs.
+fn count_matches<M: AsRef<[usize]>>(
+    left: &[Row],
+    right_rows: usize,
+    matches: impl Fn(&Row) -> M,
+) -> (Counts, Vec<bool>, usize) {
+    let mut matched_right = vec![false; right_rows];
+    let mut counts = Counts { left_rows: left.len(), right_rows, ..Counts::default() };
+    let mut pairs = 0;
+    for row in left {
+        let found = matches(row);
+        for &j in found.as_ref() {
+            matched_right[j] = true;
+        }
+        if found.as_ref().is_empty() {
+            counts.unmatched_left += 1;
+        } else {
+            counts.matched_left += 1;
+            pairs += found.as_ref().len();
+        }
+    }
+    counts.unmatched_right = matched_right.iter().filter(|m| !**m).count();
+    (counts, matched_right, pairs)
+}
+
+/// The output rows: each left row's matches (or the row alone when kept unmatched), in left order, then unmatched right rows.
+fn build_rows<M: AsRef<[usize]>>(
+    left: &[Row],
+    matched_right: &[bool],
+    keep: (bool, bool),
+    capacity: usize,
+    matches: impl Fn(&Row) -> M,
+) -> Vec<(Option<usize>, Option<usize>)> {
+    let (keep_left, keep_right) = keep;
+    let mut rows = Vec::with_capacity(capacity);
     for (i, row) in left.iter().enumerate() {
         let found = matches(row);
-        if found.is_empty() && keep_left {
+        if found.as_ref().is_empty() && keep_left {
             rows.push((Some(i), None));
         }
-        rows.extend(found.iter().map(|&j| (Some(i), Some(j))));
+        rows.extend(found.as_ref().iter().map(|&j| (Some(i), Some(j))));
     }
     if keep_right {
         rows.extend(matched_right.iter().enumerate().filter(|(_, m)| !**m).map(|(j, _)| (None, Some(j))));
     }
-    counts.output_rows = rows.len();
-    Ok(Joined { rows, counts })
+    rows
 }
 
 /// Row indices per non-NULL key, in row order.
@@ -149,7 +176,6 @@ mod tests {
         assert_eq!(out.rows, [(Some(0), Some(0)), (Some(1), None), (None, Some(1))]);
         assert_eq!((out.counts.unmatched_left, out.counts.unmatched_right, out.counts.output_rows), (1, 1, 3));
     }
-
 
     #[test]
     fn a_duplicate_on_the_unique_side_is_an_error() {

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+/// A row to join: its key and a value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     /// `None` is a NULL key: it never matches anything.
@@ -9,6 +10,7 @@ pub struct Row {
     pub value: i64,
 }
 
+/// Which unmatched rows a join keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum How {
     Inner,
@@ -17,6 +19,7 @@ pub enum How {
     Outer,
 }
 
+/// Which sides of a join must have unique keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Validate {
     ManyToMany,
@@ -24,18 +27,21 @@ pub enum Validate {
     ManyToOne,
 }
 
+/// A side of a join.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Side {
     Left,
     Right,
 }
 
+/// Why a join was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum JoinError {
     DuplicateKey { side: Side, key: String },
     TooManyRows { would_produce: usize, max: usize },
 }
 
+/// Row counts of a join, for checking that it did not duplicate or drop rows.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
     pub left_rows: usize,
@@ -75,41 +81,59 @@ pub fn join_guarded(
     let index = index(right);
     let matches = |row: &Row| row.key.as_deref().and_then(|k| index.get(k)).map_or(&[][..], Vec::as_slice);
     let keep_left = matches!(how, How::Left | How::Outer);
-    let keep_right = matches!(how, How::Right | How::Outer);
 
-    let mut matched_right = vec![false; right.len()];
-    let mut counts = Counts { left_rows: left.len(), right_rows: right.len(), ..Counts::default() };
-    let mut would_produce = 0usize;
-    for row in left {
-        let found = matches(row);
-        for &j in found {
-            matched_right[j] = true;
-        }
-        if found.is_empty() {
-            counts.unmatched_left += 1;
-            would_produce += usize::from(keep_left);
-        } else {
-            counts.matched_left += 1;
-            would_produce += found.len();
-        }
-    }
-    counts.unmatched_right = matched_right.iter().filter(|m| !**m).count();
-
+    let (mut counts, _matched_right, pairs) = count_matches(left, right.len(), matches);
+    let would_produce = pairs + if keep_left { counts.unmatched_left } else { 0 };
     if would_produce > max_rows {
         return Err(JoinError::TooManyRows { would_produce, max: max_rows });
     }
-
-    let mut rows = Vec::with_capacity(would_produce);
-    for (i, row) in left.iter().enumerate() {
-        let found = matches(row);
-        if found.is_empty() && keep_left {
-            rows.push((Some(i), None));
-        }
-        rows.extend(found.iter().map(|&j| (Some(i), Some(j))));
-    }
-    let _ = keep_right;
+    let rows = build_rows(left, keep_left, would_produce, matches);
     counts.output_rows = rows.len();
     Ok(Joined { rows, counts })
+}
+
+/// How `left` matches, without building a row (so the guard can refuse early): the counts so far, which right rows
+/// found a match, and the number of matching pairs.
+fn count_matches<M: AsRef<[usize]>>(
+    left: &[Row],
+    right_rows: usize,
+    matches: impl Fn(&Row) -> M,
+) -> (Counts, Vec<bool>, usize) {
+    let mut matched_right = vec![false; right_rows];
+    let mut counts = Counts { left_rows: left.len(), right_rows, ..Counts::default() };
+    let mut pairs = 0;
+    for row in left {
+        let found = matches(row);
+        for &j in found.as_ref() {
+            matched_right[j] = true;
+        }
+        if found.as_ref().is_empty() {
+            counts.unmatched_left += 1;
+        } else {
+            counts.matched_left += 1;
+            pairs += found.as_ref().len();
+        }
+    }
+    counts.unmatched_right = matched_right.iter().filter(|m| !**m).count();
+    (counts, matched_right, pairs)
+}
+
+/// The output rows: each left row's matches (or the row alone when kept unmatched), in left order.
+fn build_rows<M: AsRef<[usize]>>(
+    left: &[Row],
+    keep_left: bool,
+    capacity: usize,
+    matches: impl Fn(&Row) -> M,
+) -> Vec<(Option<usize>, Option<usize>)> {
+    let mut rows = Vec::with_capacity(capacity);
+    for (i, row) in left.iter().enumerate() {
+        let found = matches(row);
+        if found.as_ref().is_empty() && keep_left {
+            rows.push((Some(i), None));
+        }
+        rows.extend(found.as_ref().iter().map(|&j| (Some(i), Some(j))));
+    }
+    rows
 }
 
 /// Row indices per non-NULL key, in row order.

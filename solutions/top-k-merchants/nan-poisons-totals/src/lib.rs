@@ -64,6 +64,7 @@ fn select<S: AsRef<str>>(items: impl IntoIterator<Item = (S, f64)>, k: usize) ->
         if heap.len() < k {
             heap.push(Reverse(item));
         } else if let Some(mut worst) = heap.peek_mut() {
+            // Replacing the top in place sifts it down once: O(log k).
             if item > worst.0 {
                 *worst = Reverse(item);
             }

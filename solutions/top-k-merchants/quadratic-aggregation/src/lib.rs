@@ -37,6 +37,7 @@ pub fn top_k_stream<I: IntoIterator<Item = (String, f64)>>(items: I, k: usize) -
         if heap.len() < k {
             heap.push(Reverse(item));
         } else if let Some(mut worst) = heap.peek_mut() {
+            // Replacing the top in place sifts it down once: O(log k).
             if item > worst.0 {
                 *worst = Reverse(item);
             }

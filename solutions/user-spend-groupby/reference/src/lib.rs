@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+/// A payment event.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
     pub user_id: String,
@@ -11,6 +12,7 @@ pub struct Event {
     pub ts: Option<i64>,
 }
 
+/// One user's aggregates.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserSummary {
     pub user_id: String,

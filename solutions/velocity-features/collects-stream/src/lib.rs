@@ -2,6 +2,7 @@
 
 use std::collections::{HashMap, VecDeque};
 
+/// A card payment at a time (seconds), in cents.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
     pub card: String,
@@ -16,6 +17,7 @@ pub struct Velocity {
     pub sum_cents: i64,
 }
 
+/// An event the adapter cannot place in the stream.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VelocityError {
     /// The event at stream position `index` is older than the event before it; it is skipped.
@@ -52,9 +54,10 @@ pub fn velocity<I: IntoIterator<Item = Event>>(events: I, window_secs: i64) -> V
 impl<I: Iterator<Item = Event>> Velocities<I> {
     /// Drops every live event at or before `horizon`.
     fn expire(&mut self, horizon: i64) {
-        while self.live.front().is_some_and(|(ts, _, _)| *ts <= horizon) {
-            let (_, card, amount) = self.live.pop_front().expect("front exists");
-            let totals = self.per_card.get_mut(&card).expect("live events have totals");
+        let expired = self.live.iter().take_while(|(ts, _, _)| *ts <= horizon).count();
+        for (_, card, amount) in self.live.drain(..expired) {
+            // Every live event was added to its card's totals.
+            let Some(totals) = self.per_card.get_mut(&card) else { continue };
             totals.count -= 1;
             totals.sum_cents -= amount;
             if totals.count == 0 {

@@ -2,6 +2,7 @@
 
 use std::collections::{HashMap, VecDeque};
 
+/// A card payment at a time (seconds), in cents.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
     pub card: String,
@@ -16,6 +17,7 @@ pub struct Velocity {
     pub sum_cents: i64,
 }
 
+/// An event the adapter cannot place in the stream.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VelocityError {
     /// The event at stream position `index` is older than the event before it; it is skipped.
@@ -50,8 +52,8 @@ impl<I: Iterator<Item = Event>> Iterator for Velocities<I> {
         self.last_ts = Some(event.ts);
         let horizon = event.ts.saturating_sub(self.window);
         let (live, totals) = self.per_card.entry(event.card).or_default();
-        while live.front().is_some_and(|(ts, _)| *ts <= horizon) {
-            let (_, amount) = live.pop_front().expect("front exists");
+        let expired = live.iter().take_while(|(ts, _)| *ts <= horizon).count();
+        for (_, amount) in live.drain(..expired) {
             totals.count -= 1;
             totals.sum_cents -= amount;
         }
@@ -93,5 +95,4 @@ mod tests {
         assert_eq!(out[1], Err(VelocityError::OutOfOrder { index: 1, ts: 5, previous: 10 }));
         assert_eq!(out[2], Ok(Velocity { count: 2, sum_cents: 4 }));
     }
-
 }

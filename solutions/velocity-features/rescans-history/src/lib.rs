@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+/// A card payment at a time (seconds), in cents.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
     pub card: String,
@@ -16,6 +17,7 @@ pub struct Velocity {
     pub sum_cents: i64,
 }
 
+/// An event the adapter cannot place in the stream.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VelocityError {
     /// The event at stream position `index` is older than the event before it; it is skipped.
@@ -92,5 +94,4 @@ mod tests {
         assert_eq!(out[1], Err(VelocityError::OutOfOrder { index: 1, ts: 5, previous: 10 }));
         assert_eq!(out[2], Ok(Velocity { count: 2, sum_cents: 4 }));
     }
-
 }

@@ -5,6 +5,7 @@ use std::num::NonZeroUsize;
 
 const DAY: i64 = 86_400;
 
+/// A user's spend at a time.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
     pub user_id: String,
@@ -13,6 +14,7 @@ pub struct Event {
     pub amount: f64,
 }
 
+/// Window features of one event.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Features {
     pub cum_spend: f64,
@@ -52,9 +54,8 @@ pub fn rolling_mean(events: &[Event], window: NonZeroUsize) -> Vec<f64> {
             let (amounts, sum) = recent.entry(e.user_id.as_str()).or_default();
             amounts.push_back(e.amount);
             *sum += e.amount;
-            if amounts.len() > window.get() {
-                *sum -= amounts.pop_front().expect("longer than the window");
-            }
+            let fallen_out = amounts.len().saturating_sub(window.get());
+            *sum -= amounts.drain(..fallen_out).sum::<f64>();
             *sum / amounts.len() as f64
         })
         .collect()

@@ -1,4 +1,4 @@
-//! The quality area, for now: the candidate's own tests, compiled and run, counted.
+//! The candidate's own tests, compiled and run, counted: the biggest share of the quality area.
 
 use crate::cargo::Build;
 use crate::error::{Error, Result};
@@ -10,7 +10,7 @@ use std::time::Duration;
 
 /// What the candidate's own tests did.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct Quality {
+pub struct OwnTests {
     pub passed: usize,
     pub total: usize,
     /// Names of tests that failed, hung or never reported.
@@ -20,7 +20,7 @@ pub struct Quality {
 }
 
 /// Runs the test executables `build` produced; `scrub` cleans paths out of a compile error.
-pub fn assess(build: &Build, timeout: Duration, scrub: impl Fn(&str) -> String) -> Result<Quality> {
+pub fn run(build: &Build, timeout: Duration, scrub: impl Fn(&str) -> String) -> Result<OwnTests> {
     if !build.success {
         let first = build.diagnostics.iter().find(|d| d.level == "error").map(|d| scrub(&d.rendered));
         let note = match first {
@@ -28,9 +28,9 @@ pub fn assess(build: &Build, timeout: Duration, scrub: impl Fn(&str) -> String) 
             None if build.timed_out => "compiling the candidate's tests timed out".to_owned(),
             None => format!("the candidate's tests do not compile: {}", scrub(build.stderr.trim())),
         };
-        return Ok(Quality { note: Some(note), ..Quality::default() });
+        return Ok(OwnTests { note: Some(note), ..OwnTests::default() });
     }
-    let mut quality = Quality::default();
+    let mut tests = OwnTests::default();
     for exe in build.artifacts.iter().filter(|a| a.test).filter_map(|a| a.executable.as_ref()) {
         let limits = Limits { timeout, output_cap: 1 << 20, channel_cap: 0, address_space: None };
         let run = |args: &[&str]| {
@@ -52,19 +52,19 @@ pub fn assess(build: &Build, timeout: Duration, scrub: impl Fn(&str) -> String) 
             if result == Some(None) {
                 continue; // #[ignore]d: neither passes nor counts
             }
-            quality.total += 1;
+            tests.total += 1;
             match result.flatten() {
-                Some(true) => quality.passed += 1,
-                Some(false) => quality.failed.push(name),
-                None if done.exit == Exit::TimedOut => quality.failed.push(format!("{name} (timed out)")),
-                None => quality.failed.push(format!("{name} (no result)")),
+                Some(true) => tests.passed += 1,
+                Some(false) => tests.failed.push(name),
+                None if done.exit == Exit::TimedOut => tests.failed.push(format!("{name} (timed out)")),
+                None => tests.failed.push(format!("{name} (no result)")),
             }
         }
     }
-    if quality.total == 0 {
-        quality.note = Some("no tests found: write at least one #[test]".to_owned());
+    if tests.total == 0 {
+        tests.note = Some("no tests found: write at least one #[test]".to_owned());
     }
-    Ok(quality)
+    Ok(tests)
 }
 
 /// `test name ... ok` lines: name → `Some(passed)`, or `None` for an ignored test.
