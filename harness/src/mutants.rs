@@ -71,6 +71,13 @@ pub fn score(layout: &Layout, problem: &Problem) -> Result<MutationScore> {
         return Err(Error::Harness(format!("failed to run cargo mutants on {}: {why}", problem.slug)));
     }
     let read = |name: &str| std::fs::read_to_string(found.join(name)).unwrap_or_default();
+    if let Some(summary) = baseline_failure(&read("outcomes.json")) {
+        return Err(Error::Harness(format!(
+            "failed to run cargo mutants on {}: the unmutated reference did not pass its hidden suite ({summary}); \
+             run `harness verify {}` first",
+            problem.slug, problem.slug
+        )));
+    }
     Ok(MutationScore {
         problem: problem.slug.clone(),
         caught: lines(&read("caught.txt")).len(),
@@ -91,21 +98,25 @@ fn subject(layout: &Layout, problem: &Problem, dir: &Path) -> Result<PathBuf> {
         toml::from_str(&text).map_err(|e| ProblemError::new(&manifest_path, None, e.message().trim()))?;
     let edition =
         manifest.get("package").and_then(|p| p.get("edition")).and_then(toml::Value::as_str).unwrap_or("2024");
-    let mut dependencies = manifest.get("dependencies").and_then(toml::Value::as_table).cloned().unwrap_or_default();
-    let str_value = |s: &Path| toml::Value::String(s.to_string_lossy().into_owned());
-    let mut dev = toml::Table::new();
-    let mut pristine = toml::Table::new();
-    pristine.insert("path".into(), str_value(&reference));
-    pristine.insert("package".into(), toml::Value::String(job::package_name(&manifest_path)?));
-    dev.insert("reference".into(), toml::Value::Table(pristine));
-    let mut support = toml::Table::new();
-    support.insert("path".into(), str_value(&layout.support_crate()));
-    dev.insert("harness-support".into(), toml::Value::Table(support));
-    dependencies.retain(|name, _| name != "reference" && name != "harness-support");
+    // The reference's own dependencies, one inline `name = value` line each (a nested table would be rendered as a
+    // `[name]` header and land outside `[dependencies]`).
+    let dependencies: String = manifest
+        .get("dependencies")
+        .and_then(toml::Value::as_table)
+        .into_iter()
+        .flatten()
+        .map(|(name, value)| format!("{name} = {value}\n"))
+        .collect();
+    let quoted = |p: &Path| toml::Value::String(p.to_string_lossy().into_owned()).to_string();
     let generated = format!(
         "[package]\nname = \"candidate\"\nversion = \"0.1.0\"\nedition = {edition:?}\npublish = false\n\n\
-         [dependencies]\n{dependencies}\n[dev-dependencies]\n{dev}\n\
-         [[test]]\nname = \"hidden\"\npath = \"tests/hidden.rs\"\nharness = false\n\n[workspace]\n"
+         [dependencies]\n{dependencies}\n\
+         [dev-dependencies]\nreference = {{ path = {reference}, package = {package} }}\n\
+         harness-support = {{ path = {support} }}\n\n\
+         [[test]]\nname = \"hidden\"\npath = \"tests/hidden.rs\"\nharness = false\n\n[workspace]\n",
+        reference = quoted(&reference),
+        package = toml::Value::String(job::package_name(&manifest_path)?),
+        support = quoted(&layout.support_crate()),
     );
     let subject = dir.join("subject");
     copy_dir(&reference.join("src"), &subject.join("src"))?;
@@ -124,6 +135,14 @@ fn subject(layout: &Layout, problem: &Problem, dir: &Path) -> Result<PathBuf> {
     let lock = layout.lock_file();
     std::fs::copy(&lock, subject.join("Cargo.lock")).map_err(|e| Error::io("copy", &lock, e))?;
     Ok(subject)
+}
+
+/// The baseline's summary in cargo-mutants' `outcomes.json` when it is not a success (no mutant is tested then).
+fn baseline_failure(outcomes: &str) -> Option<String> {
+    let outcomes: serde_json::Value = serde_json::from_str(outcomes).ok()?;
+    let baseline = outcomes["outcomes"].as_array()?.iter().find(|o| o["scenario"] == "Baseline")?;
+    let summary = baseline["summary"].as_str()?;
+    (summary != "Success").then(|| summary.to_owned())
 }
 
 fn lines(text: &str) -> Vec<String> {
@@ -166,6 +185,14 @@ mod tests {
         };
         assert!((score.share().unwrap() - 7.0 / 8.0).abs() < 1e-12);
         assert_eq!(MutationScore::default().share(), None);
+    }
+
+    #[test]
+    fn a_failed_baseline_is_told_apart_from_a_clean_one() {
+        let ok = r#"{"outcomes": [{"scenario": "Baseline", "summary": "Success"}], "total_mutants": 3}"#;
+        let failed = r#"{"outcomes": [{"scenario": "Baseline", "summary": "BuildFailed"}], "total_mutants": 3}"#;
+        assert_eq!(baseline_failure(ok), None);
+        assert_eq!(baseline_failure(failed).as_deref(), Some("BuildFailed"));
     }
 
     #[test]
