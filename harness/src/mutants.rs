@@ -9,6 +9,7 @@ use crate::layout::Layout;
 use crate::problem::Problem;
 use crate::process::{self, Exit, Limits};
 use serde::Serialize;
+use std::fmt::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -100,13 +101,10 @@ fn subject(layout: &Layout, problem: &Problem, dir: &Path) -> Result<PathBuf> {
         manifest.get("package").and_then(|p| p.get("edition")).and_then(toml::Value::as_str).unwrap_or("2024");
     // The reference's own dependencies, one inline `name = value` line each (a nested table would be rendered as a
     // `[name]` header and land outside `[dependencies]`).
-    let dependencies: String = manifest
-        .get("dependencies")
-        .and_then(toml::Value::as_table)
-        .into_iter()
-        .flatten()
-        .map(|(name, value)| format!("{name} = {value}\n"))
-        .collect();
+    let mut dependencies = String::new();
+    for (name, value) in manifest.get("dependencies").and_then(toml::Value::as_table).into_iter().flatten() {
+        let _ = writeln!(dependencies, "{name} = {value}");
+    }
     let quoted = |p: &Path| toml::Value::String(p.to_string_lossy().into_owned()).to_string();
     let generated = format!(
         "[package]\nname = \"candidate\"\nversion = \"0.1.0\"\nedition = {edition:?}\npublish = false\n\n\
