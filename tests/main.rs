@@ -5,6 +5,7 @@
 
 mod cli;
 mod grade;
+mod hostile;
 mod quality;
 mod report;
 mod scaling;

@@ -22,12 +22,17 @@ fn fit(c: &mut Criterion) {
 }
 
 fn spawn(c: &mut Criterion) {
-    let limits =
-        Limits { timeout: Duration::from_secs(10), output_cap: 64 << 10, channel_cap: 1 << 20, address_space: None };
+    let limits = Limits {
+        timeout: Duration::from_secs(10),
+        output_cap: 64 << 10,
+        channel_cap: 1 << 20,
+        address_space: None,
+        confine: false,
+    };
     let mut group = c.benchmark_group("child process");
     group.sample_size(30);
     group.bench_function("spawn, capture and reap `true` with a result channel", |b| {
-        b.iter(|| process::run(Command::new("true"), limits, true).expect("true runs"));
+        b.iter(|| process::run(Command::new("true"), limits, Some(b"secret")).expect("true runs"));
     });
     group.finish();
 }

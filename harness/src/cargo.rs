@@ -89,8 +89,8 @@ impl Cargo {
         let rustfmt = next_to_cargo.filter(|p| p.is_file()).unwrap_or_else(|| PathBuf::from("rustfmt"));
         let mut command = Command::new(&rustfmt);
         command.args(["--check", "--color", "never", "--edition", edition, "--config-path"]).arg(config).args(roots);
-        let limits = Limits { timeout: self.timeout, output_cap: 4 << 20, channel_cap: 0, address_space: None };
-        let done = match process::run(command, limits, false) {
+        let limits = Limits::tool(self.timeout, 4 << 20);
+        let done = match process::run(command, limits, None) {
             Ok(done) => done,
             Err(e) => return Formatting::Unavailable(format!("rustfmt is not available ({e})")),
         };
@@ -116,8 +116,8 @@ impl Cargo {
             .env("CARGO_TERM_COLOR", "never")
             .env_remove("RUSTC_WRAPPER")
             .current_dir(manifest.parent().unwrap_or(Path::new(".")));
-        let limits = Limits { timeout: self.timeout, output_cap: 64 << 20, channel_cap: 0, address_space: None };
-        let done = process::run(command, limits, false)
+        let limits = Limits::tool(self.timeout, 64 << 20);
+        let done = process::run(command, limits, None)
             .map_err(|e| Error::Harness(format!("failed to run cargo (is it installed?): {e}")))?;
         let mut build = Build {
             success: done.success(),

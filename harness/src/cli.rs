@@ -63,6 +63,9 @@ enum Command {
         /// Trials run at once (default: the number of cores).
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=64))]
         jobs: Option<u32>,
+        /// Run the candidate's code without bubblewrap when it is not available (only for code you trust: your own).
+        #[arg(long)]
+        allow_unsandboxed: bool,
     },
     /// Check that every bundled solution gets the verdict it declares.
     Verify {
@@ -70,6 +73,9 @@ enum Command {
         problem: Option<String>,
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
+        /// Run the bundled solutions without bubblewrap when it is not available.
+        #[arg(long)]
+        allow_unsandboxed: bool,
         /// Instead: measure the hidden suites' strength with cargo-mutants (mutants of each reference caught by its
         /// correctness and edge cases; slow, needs `cargo install cargo-mutants`).
         #[arg(long)]
@@ -116,9 +122,9 @@ pub fn run() -> Result<u8> {
             ));
             Ok(exit::OK)
         }
-        Command::Grade { problem, dir, format, output, seed, reveal, min_score, jobs } => {
+        Command::Grade { problem, dir, format, output, seed, reveal, min_score, jobs, allow_unsandboxed } => {
             let problem = layout.problem(&problem)?;
-            let mut options = Options { seed, ..Options::default() };
+            let mut options = Options { seed, allow_unsandboxed, ..Options::default() };
             if let Some(jobs) = jobs {
                 options.jobs = jobs as usize;
             }
@@ -145,7 +151,7 @@ pub fn run() -> Result<u8> {
                 exit::OK
             })
         }
-        Command::Verify { problem, format, mutants } => {
+        Command::Verify { problem, format, allow_unsandboxed, mutants } => {
             let problems = match problem {
                 Some(slug) => vec![layout.problem(&slug)?],
                 None => layout.problems()?,
@@ -163,7 +169,8 @@ pub fn run() -> Result<u8> {
                 }
                 return Ok(exit::OK);
             }
-            let verification = verify::verify(&layout, &problems, Options::default(), |row| {
+            let options = Options { allow_unsandboxed, ..Options::default() };
+            let verification = verify::verify(&layout, &problems, options, |row| {
                 eprintln!("{}", text::progress(row));
             })?;
             match format {

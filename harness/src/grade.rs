@@ -9,6 +9,7 @@ use crate::meter::{Meter, Unit};
 use crate::problem::Problem;
 use crate::quality::{self, Quality};
 use crate::rubric::{self, Scorecard};
+use crate::sandbox::{Jail, Layers, Sandbox};
 use crate::scaling::{Bench, Finding};
 use crate::trial::{self, CaseResult, Outcome, Settings};
 use harness_protocol::{CaseMeta, FailureReport, Kind, Metrics};
@@ -29,12 +30,14 @@ pub struct Options {
     pub seed: u64,
     /// Trials run at once.
     pub jobs: usize,
+    /// Run candidate code without bubblewrap when it is missing (self-assessment only).
+    pub allow_unsandboxed: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
         let jobs = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-        Options { seed: DEFAULT_SEED, jobs }
+        Options { seed: DEFAULT_SEED, jobs, allow_unsandboxed: false }
     }
 }
 
@@ -93,7 +96,9 @@ pub struct Grade {
     pub timings: Timings,
     /// What scaling cases were measured in: instructions (callgrind) or CPU time (the fallback without valgrind).
     pub meter: Unit,
-    /// Things the candidate should know that are not case failures (skipped files, …).
+    /// How candidate code was confined.
+    pub sandbox: Layers,
+    /// Things the candidate should know that are not case failures (how scaling was measured, …).
     pub notes: Vec<String>,
     /// Targets compiled for this grade (a warm grade compiles only the candidate and its runner).
     pub compiled: Vec<String>,
@@ -112,6 +117,7 @@ pub fn grade(layout: &Layout, problem: &Problem, candidate: &Path, options: Opti
         quality: Quality::default(),
         timings: Timings::default(),
         meter: Unit::Instructions,
+        sandbox: Sandbox::none().layers(),
         notes: Vec::new(),
         compiled: Vec::new(),
     };
@@ -120,6 +126,8 @@ pub fn grade(layout: &Layout, problem: &Problem, candidate: &Path, options: Opti
     }
     let meter = Meter::detect()?;
     grade.meter = meter.unit();
+    let jail = Jail::new(Sandbox::detect(options.allow_unsandboxed)?)?;
+    grade.sandbox = jail.sandbox.layers();
     let job = match job::prepare(layout, problem, candidate)? {
         Ok(job) => job,
         Err(rejection) => {
@@ -127,7 +135,6 @@ pub fn grade(layout: &Layout, problem: &Problem, candidate: &Path, options: Opti
             return Ok(grade);
         }
     };
-    grade.notes.extend(job.skipped.iter().map(|s| format!("skipped {s} (not a regular file)")));
     let cargo = Cargo::new(layout.target_dir(), problem.manifest.limits.build_timeout());
 
     let started = Instant::now();
@@ -150,8 +157,9 @@ pub fn grade(layout: &Layout, problem: &Problem, candidate: &Path, options: Opti
     let runner =
         runner.ok_or_else(|| Error::Harness("failed to find the runner executable in cargo's output".to_owned()))?;
 
-    let settings = Settings { seed: options.seed, jobs: options.jobs };
-    let bench = Bench { runner: &runner, problem, settings, meter: &meter, scratch: job.root() };
+    let runner = jail.admit(&runner)?;
+    let settings = Settings { seed: options.seed, jobs: options.jobs, jail: &jail };
+    let bench = Bench { runner: &runner, problem, settings, meter: &meter };
     grade.cases = run_cases(&bench, &mut grade.timings)?;
     if meter == Meter::CpuTime && grade.cases.iter().any(|c| c.scaling.is_some()) {
         grade.notes.push(
@@ -170,7 +178,7 @@ pub fn grade(layout: &Layout, problem: &Problem, candidate: &Path, options: Opti
     let lint_secs = started.elapsed().as_secs_f64();
     let started = Instant::now();
     let runs = quality::Runs { tests: &tests, clippy: &clippy, rustfmt: &rustfmt };
-    grade.quality = quality::assess(&job, &runs, problem.manifest.limits.scaling_timeout())?;
+    grade.quality = quality::assess(&job, &runs, &jail, problem.manifest.limits.scaling_timeout())?;
     grade.timings.tests_secs += started.elapsed().as_secs_f64();
     grade.timings.lint_secs = lint_secs;
     cleanup.builds.push(tests);

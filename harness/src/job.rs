@@ -4,6 +4,7 @@
 use crate::error::{Error, Result};
 use crate::layout::Layout;
 use crate::problem::Problem;
+use crate::screen;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -30,8 +31,6 @@ pub struct Job {
     /// hashes path packages relative to the workspace root: two jobs' `candidate` packages would otherwise share
     /// artifact names in the shared target dir, and one job could link the other's freshly "up to date" library.
     pub candidate_package: String,
-    /// Files the copy skipped (symlinks, special files), for the report.
-    pub skipped: Vec<String>,
     /// The candidate's Rust edition (its Cargo.toml's, else 2024).
     pub edition: String,
     suite: PathBuf,
@@ -116,14 +115,14 @@ pub fn prepare(layout: &Layout, problem: &Problem, candidate: &Path) -> Result<s
     let runner = format!("runner_{}_{id}", std::process::id());
     let candidate_package = format!("candidate_{}_{id}", std::process::id());
     let edition = dependencies.edition.clone().unwrap_or_else(|| "2024".to_owned());
-    let mut job = Job { dir, runner, candidate_package, skipped: Vec::new(), edition, suite: problem.suite_path() };
+    let job = Job { dir, runner, candidate_package, edition, suite: problem.suite_path() };
 
     let candidate_dir = job.root().join("candidate");
     let mut budget = CopyBudget { bytes: 0, files: 0 };
     for sub in COPIED_DIRS {
         let from = candidate.join(sub);
         if from.is_dir() {
-            if let Err(rejection) = copy_tree(&from, &candidate_dir.join(sub), &mut budget, &mut job.skipped)? {
+            if let Err(rejection) = copy_tree(&from, &candidate_dir.join(sub), &mut budget)? {
                 return Ok(Err(rejection));
             }
         }
@@ -271,13 +270,8 @@ struct CopyBudget {
     files: usize,
 }
 
-/// Copies regular files and folders; symlinks and special files are skipped and listed.
-fn copy_tree(
-    from: &Path,
-    to: &Path,
-    budget: &mut CopyBudget,
-    skipped: &mut Vec<String>,
-) -> Result<std::result::Result<(), Rejection>> {
+/// Copies regular files and folders, screening Rust sources; a symlink or special file rejects the candidate.
+fn copy_tree(from: &Path, to: &Path, budget: &mut CopyBudget) -> Result<std::result::Result<(), Rejection>> {
     std::fs::create_dir_all(to).map_err(|e| Error::io("create", to, e))?;
     let mut entries: Vec<_> = std::fs::read_dir(from)
         .map_err(|e| Error::io("read", from, e))?
@@ -289,11 +283,17 @@ fn copy_tree(
         let kind = entry.file_type().map_err(|e| Error::io("read", &path, e))?;
         let target = to.join(entry.file_name());
         if kind.is_dir() {
-            if let Err(rejection) = copy_tree(&path, &target, budget, skipped)? {
+            if let Err(rejection) = copy_tree(&path, &target, budget)? {
                 return Ok(Err(rejection));
             }
         } else if kind.is_file() {
             let len = entry.metadata().map_err(|e| Error::io("read", &path, e))?.len();
+            if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read(&path).map_err(|e| Error::io("read", &path, e))?;
+                if let Err(refusal) = screen::screen(&String::from_utf8_lossy(&text)) {
+                    return Ok(Err(Rejection(format!("{}:{}: {}", shown(&path), refusal.line, refusal.message))));
+                }
+            }
             budget.bytes += len;
             budget.files += 1;
             if budget.bytes > MAX_SOURCE_BYTES || budget.files > MAX_SOURCE_FILES {
@@ -305,10 +305,24 @@ fn copy_tree(
             }
             std::fs::copy(&path, &target).map_err(|e| Error::io("copy", &path, e))?;
         } else {
-            skipped.push(path.to_string_lossy().into_owned());
+            // A symlink could point at the hidden suite or anywhere else on the machine; a crate is regular files.
+            let what = if kind.is_symlink() { "a symbolic link" } else { "not a regular file" };
+            return Ok(Err(Rejection(format!(
+                "{} is {what}: a candidate crate holds regular files only",
+                shown(&path)
+            ))));
         }
     }
     Ok(Ok(()))
+}
+
+/// A candidate's file as the candidate knows it: from its `src/` or `tests/` folder on.
+fn shown(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    ["/src/", "/tests/"]
+        .iter()
+        .find_map(|dir| text.rfind(dir).map(|i| text[i + 1..].to_owned()))
+        .unwrap_or(text.into_owned())
 }
 
 fn write(path: &Path, text: &str) -> Result<()> {
@@ -365,16 +379,27 @@ mod tests {
     }
 
     #[test]
-    fn symlinks_are_skipped_not_followed() {
+    fn a_symlink_rejects_the_candidate_and_is_never_followed() {
         let from = tempfile::tempdir().unwrap();
-        std::fs::write(from.path().join("lib.rs"), "pub fn f() {}").unwrap();
-        std::os::unix::fs::symlink("/etc/passwd", from.path().join("secret.rs")).unwrap();
+        std::fs::create_dir(from.path().join("src")).unwrap();
+        std::fs::write(from.path().join("src/lib.rs"), "pub fn f() {}").unwrap();
+        std::os::unix::fs::symlink("/etc/passwd", from.path().join("src/secret.rs")).unwrap();
         let to = tempfile::tempdir().unwrap();
-        let mut skipped = Vec::new();
         let mut budget = CopyBudget { bytes: 0, files: 0 };
-        copy_tree(from.path(), to.path(), &mut budget, &mut skipped).unwrap().unwrap();
-        assert!(to.path().join("lib.rs").is_file());
-        assert!(!to.path().join("secret.rs").exists());
-        assert_eq!(skipped.len(), 1);
+        let rejection = copy_tree(from.path(), to.path(), &mut budget).unwrap().unwrap_err();
+        assert_eq!(rejection.0, "src/secret.rs is a symbolic link: a candidate crate holds regular files only");
+        assert!(!to.path().join("src/secret.rs").exists());
+    }
+
+    #[test]
+    fn a_source_reading_a_file_outside_the_crate_at_compile_time_is_rejected() {
+        let from = tempfile::tempdir().unwrap();
+        std::fs::create_dir(from.path().join("src")).unwrap();
+        std::fs::write(from.path().join("src/lib.rs"), "pub const S: &str =\n    include_str!(\"/etc/hostname\");")
+            .unwrap();
+        let to = tempfile::tempdir().unwrap();
+        let mut budget = CopyBudget { bytes: 0, files: 0 };
+        let rejection = copy_tree(from.path(), to.path(), &mut budget).unwrap().unwrap_err();
+        assert!(rejection.0.starts_with("src/lib.rs:2: include_str!"), "{}", rejection.0);
     }
 }

@@ -69,15 +69,18 @@ impl Meter {
         }
     }
 
+    /// valgrind's absolute path (the sandbox runs it with a bare `PATH`), if it runs.
     fn find_valgrind() -> Option<PathBuf> {
-        let ok = Command::new("valgrind")
+        let path = std::env::var_os("PATH")?;
+        let valgrind = std::env::split_paths(&path).map(|dir| dir.join("valgrind")).find(|p| p.is_file())?;
+        let ok = Command::new(&valgrind)
             .arg("--version")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status()
             .is_ok_and(|s| s.success());
-        ok.then(|| PathBuf::from("valgrind"))
+        ok.then_some(valgrind)
     }
 
     pub fn unit(&self) -> Unit {

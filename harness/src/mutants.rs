@@ -57,9 +57,9 @@ pub fn score(layout: &Layout, problem: &Problem) -> Result<MutationScore> {
         .arg(&out)
         .args(["--no-shuffle", "--jobs", "1", "--timeout", &MUTANT_TIMEOUT_SECS.to_string(), "--cargo-arg=--offline"])
         .args(["--", "--test", "hidden"]);
-    let limits = Limits { timeout: RUN_TIMEOUT, output_cap: 64 << 10, channel_cap: 0, address_space: None };
-    let done = process::run(command, limits, false)
-        .map_err(|e| Error::Harness(format!("failed to run cargo mutants: {e}")))?;
+    let limits = Limits::tool(RUN_TIMEOUT, 64 << 10);
+    let done =
+        process::run(command, limits, None).map_err(|e| Error::Harness(format!("failed to run cargo mutants: {e}")))?;
     let found = out.join("mutants.out");
     if !found.join("outcomes.json").is_file() {
         let why = match done.exit {

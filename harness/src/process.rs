@@ -2,7 +2,7 @@
 //! wall-clock timeouts that kill the whole process group, and capped capture of stdout and stderr.
 
 use serde::Serialize;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::os::fd::{FromRawFd, OwnedFd, RawFd};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Command, Stdio};
@@ -23,7 +23,25 @@ pub struct Limits {
     pub channel_cap: usize,
     /// Address-space limit (`RLIMIT_AS`), if any.
     pub address_space: Option<u64>,
+    /// Candidate code: also cap CPU seconds (the timeout, rounded up), file size, open files and (when the child
+    /// runs as its own unprivileged user) processes, so a runaway is stopped by the kernel even if the harness is not
+    /// there to kill it.
+    pub confine: bool,
 }
+
+impl Limits {
+    /// Limits for a tool of the harness's own (cargo, rustfmt): a timeout and output caps.
+    pub fn tool(timeout: Duration, output_cap: usize) -> Limits {
+        Limits { timeout, output_cap, channel_cap: 0, address_space: None, confine: false }
+    }
+}
+
+/// Largest file a confined child may write.
+const FILE_SIZE_CAP: u64 = 64 << 20;
+/// Most descriptors a confined child may hold open.
+const OPEN_FILES_CAP: u64 = 256;
+/// Most processes the sandbox's own user may run at once (a fork bomb stops here).
+const PROCESSES_CAP: u64 = 512;
 
 /// Captured output: the first `cap` bytes, and how many more were dropped.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -60,11 +78,29 @@ impl Finished {
     }
 }
 
-/// Runs `command` to completion or timeout. With `channel`, the child finds a pipe on fd 3 to write its result to.
-pub fn run(mut command: Command, limits: Limits, channel: bool) -> std::io::Result<Finished> {
-    let pipe = if channel { Some(pipe()?) } else { None };
+/// Runs `command` to completion or timeout. With `channel`, the child finds a pipe on fd 3 to write its result to,
+/// and on fd 4 a pipe it can read the given secret from (never the environment, which `/proc/self/environ` keeps
+/// readable for the life of the process).
+pub fn run(mut command: Command, limits: Limits, channel: Option<&[u8]>) -> std::io::Result<Finished> {
+    let pipe = if channel.is_some() { Some(pipe()?) } else { None };
     let write_fd: Option<RawFd> = pipe.as_ref().map(|(_, w)| std::os::fd::AsRawFd::as_raw_fd(w));
+    let secret = match channel {
+        Some(secret) => {
+            let (read, write) = self::pipe()?;
+            // The secret is far smaller than a pipe's buffer, so this cannot block.
+            std::fs::File::from(write).write_all(secret)?;
+            Some(read)
+        }
+        None => None,
+    };
+    let secret_fd: Option<RawFd> = secret.as_ref().map(std::os::fd::AsRawFd::as_raw_fd);
     let address_space = limits.address_space;
+    let confine = limits.confine;
+    let cpu_secs = limits.timeout.as_secs() + 1;
+    // SAFETY: getuid has no preconditions. A root harness hands the sandbox to an unprivileged user of its own
+    // (sandbox.rs); RLIMIT_NPROC counts per user (and never applies to root), so it is set only for that user: a
+    // developer's own account may well run more processes than a sandbox needs.
+    let harness_is_root = unsafe { libc::getuid() } == 0;
     command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
     // SAFETY: the closure only makes async-signal-safe system calls (setsid, dup2, setrlimit) between fork and exec.
     unsafe {
@@ -78,8 +114,28 @@ pub fn run(mut command: Command, limits: Limits, channel: bool) -> std::io::Resu
                     return Err(std::io::Error::last_os_error());
                 }
             }
+            if let Some(fd) = secret_fd
+                && libc::dup2(fd, harness_protocol::SECRET_FD) < 0
+            {
+                return Err(std::io::Error::last_os_error());
+            }
             let no_core = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
             libc::setrlimit(libc::RLIMIT_CORE, &raw const no_core);
+            // Nothing a child runs may gain privileges (a setuid binary, a file capability).
+            libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+            if confine {
+                let cap = |resource, value: u64| {
+                    let limit = libc::rlimit { rlim_cur: value, rlim_max: value };
+                    libc::setrlimit(resource, &raw const limit);
+                };
+                cap(libc::RLIMIT_CPU, cpu_secs);
+                cap(libc::RLIMIT_FSIZE, FILE_SIZE_CAP);
+                cap(libc::RLIMIT_NOFILE, OPEN_FILES_CAP);
+                // std switches the uid (Command::uid) before running pre_exec closures.
+                if harness_is_root && libc::getuid() != 0 {
+                    cap(libc::RLIMIT_NPROC, PROCESSES_CAP);
+                }
+            }
             if let Some(bytes) = address_space {
                 let limit = libc::rlimit { rlim_cur: bytes, rlim_max: bytes };
                 libc::setrlimit(libc::RLIMIT_AS, &raw const limit);
@@ -89,6 +145,7 @@ pub fn run(mut command: Command, limits: Limits, channel: bool) -> std::io::Resu
     }
     let start = Instant::now();
     let mut child = command.spawn()?;
+    drop(secret);
     let pid = child.id() as libc::pid_t;
     let channel_reader = pipe.map(|(read, write)| {
         drop(write);
@@ -218,7 +275,13 @@ mod tests {
     use super::*;
 
     fn limits(secs: u64) -> Limits {
-        Limits { timeout: Duration::from_secs(secs), output_cap: 16, channel_cap: 1024, address_space: None }
+        Limits {
+            timeout: Duration::from_secs(secs),
+            output_cap: 16,
+            channel_cap: 1024,
+            address_space: None,
+            confine: false,
+        }
     }
 
     fn sh(script: &str) -> Command {
@@ -229,7 +292,7 @@ mod tests {
 
     #[test]
     fn output_is_captured_up_to_the_cap_and_the_rest_counted() {
-        let done = run(sh("printf '%s' 0123456789abcdefXYZ; echo oops >&2; exit 4"), limits(5), false).unwrap();
+        let done = run(sh("printf '%s' 0123456789abcdefXYZ; echo oops >&2; exit 4"), limits(5), None).unwrap();
         assert_eq!(done.exit, Exit::Code(4));
         assert_eq!(done.stdout.text, "0123456789abcdef");
         assert_eq!(done.stdout.dropped_bytes, 3);
@@ -237,15 +300,16 @@ mod tests {
     }
 
     #[test]
-    fn the_result_channel_arrives_on_fd_3() {
-        let done = run(sh("echo '{\"ok\":true}' >&3"), limits(5), true).unwrap();
-        assert!(done.success());
-        assert_eq!(String::from_utf8(done.channel).unwrap(), "{\"ok\":true}\n");
+    fn the_result_channel_is_fd_3_and_the_secret_arrives_on_fd_4_not_in_the_environment() {
+        let script = "echo \"got $(cat <&4) env=${HARNESS_NONCE:-none}\" >&3";
+        let done = run(sh(script), limits(5), Some(b"s3cr3t")).unwrap();
+        assert!(done.success(), "{:?}", done.stderr);
+        assert_eq!(String::from_utf8(done.channel).unwrap(), "got s3cr3t env=none\n");
     }
 
     #[test]
     fn a_hang_is_killed_at_the_timeout_with_its_children() {
-        let done = run(sh("sleep 30 & sleep 30; echo never"), limits(1), false).unwrap();
+        let done = run(sh("sleep 30 & sleep 30; echo never"), limits(1), None).unwrap();
         assert_eq!(done.exit, Exit::TimedOut);
         assert!(done.elapsed < Duration::from_secs(10), "{:?}", done.elapsed);
         assert_eq!(done.stdout.text, "");
@@ -253,15 +317,15 @@ mod tests {
 
     #[test]
     fn cpu_time_tells_a_busy_loop_from_a_sleep() {
-        let busy = run(sh("while :; do :; done"), limits(1), false).unwrap();
-        let idle = run(sh("exec sleep 5"), limits(1), false).unwrap();
+        let busy = run(sh("while :; do :; done"), limits(1), None).unwrap();
+        let idle = run(sh("exec sleep 5"), limits(1), None).unwrap();
         assert_eq!((busy.exit, idle.exit), (Exit::TimedOut, Exit::TimedOut));
         assert!(busy.cpu > idle.cpu * 4 && busy.cpu > Duration::ZERO, "busy {:?}, idle {:?}", busy.cpu, idle.cpu);
     }
 
     #[test]
     fn a_crash_reports_its_signal() {
-        let done = run(sh("kill -SEGV $$"), limits(5), false).unwrap();
+        let done = run(sh("kill -SEGV $$"), limits(5), None).unwrap();
         assert_eq!(done.exit, Exit::Signal(libc::SIGSEGV));
     }
 }

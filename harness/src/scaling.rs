@@ -5,6 +5,7 @@
 use crate::error::{Error, ProblemError, Result};
 use crate::meter::{Meter, Unit};
 use crate::problem::{Budget, Problem};
+use crate::sandbox::Who;
 use crate::trial::{self, Measured, Settings};
 use harness_protocol::{CaseMeta, Side};
 use serde::Serialize;
@@ -131,15 +132,14 @@ pub fn score(growth: Growth, speed: f64) -> f64 {
     ((0.5 * growth_credit + 0.5 * speed) * 100.0).round() / 100.0
 }
 
-/// Where a measurement runs: the built runner, the problem, the grade's settings, the meter, and a scratch folder
-/// for callgrind's output files.
+/// Where a measurement runs: the built runner (its copy in the grade's jail), the problem, the grade's settings and
+/// the meter.
 #[derive(Debug, Clone, Copy)]
 pub struct Bench<'a> {
     pub runner: &'a Path,
     pub problem: &'a Problem,
-    pub settings: Settings,
+    pub settings: Settings<'a>,
     pub meter: &'a Meter,
-    pub scratch: &'a Path,
 }
 
 /// What measuring a scaling case found: its evidence, or the candidate failing on one of the inputs.
@@ -294,8 +294,16 @@ impl Bench<'_> {
 
     /// One measurement process; `Done` carries the cost in the meter's unit.
     fn once(&self, case: &CaseMeta, who: Side, size: u64, repeats: u32) -> Result<Measured> {
-        let out = self.scratch.join(format!("callgrind.{}.{}.{size}.out", case.name, who.as_str()));
-        let wrapper = self.meter.wrapper(&out);
+        // Each callgrind run writes into a fresh folder of its own, the only place it may write.
+        let out_dir = match self.meter {
+            Meter::Callgrind { .. } => Some(self.settings.jail.output_dir(match who {
+                Side::Candidate => Who::Candidate,
+                Side::Reference => Who::Reference,
+            })?),
+            Meter::CpuTime => None,
+        };
+        let out = out_dir.as_ref().map(|dir| dir.join("callgrind.out"));
+        let wrapper = out.as_ref().and_then(|out| self.meter.wrapper(out));
         let measured = trial::measure(
             self.runner,
             self.problem,
@@ -304,12 +312,14 @@ impl Bench<'_> {
             who,
             size,
             repeats,
-            wrapper.as_deref(),
+            wrapper.as_deref().zip(out_dir.as_deref()),
         )?;
         Ok(match (measured, self.meter) {
             (Measured::Done(_), Meter::Callgrind { .. }) => {
-                let count = Meter::read_count(&out);
-                let _ = std::fs::remove_file(&out);
+                let count = out.as_deref().and_then(Meter::read_count);
+                if let Some(dir) = &out_dir {
+                    let _ = std::fs::remove_dir_all(dir);
+                }
                 count.map_or_else(|| Measured::Crashed("left no callgrind count".to_owned()), Measured::Done)
             }
             (other, _) => other,

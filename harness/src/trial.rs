@@ -4,17 +4,17 @@
 use crate::error::{Error, Result};
 use crate::problem::Problem;
 use crate::process::{self, Exit, Finished, Limits};
+use crate::sandbox::{Jail, Who};
 use crate::scaling::Scaling;
 use harness_protocol::{
-    CaseMeta, CaseRecord, ENV_MEMORY_RATIO, ENV_MEMORY_SLACK, ENV_NONCE, ENV_RESULT_FD, ENV_SEED, FailureReport, Kind,
-    ListRecord, MeasureRecord, Metrics, PROTOCOL_VERSION, RESULT_FD, Side, Status,
+    CaseMeta, CaseRecord, ENV_MEMORY_RATIO, ENV_MEMORY_SLACK, ENV_RESULT_FD, ENV_SECRET_FD, ENV_SEED, FailureReport,
+    Kind, ListRecord, MeasureRecord, Metrics, PROTOCOL_VERSION, RESULT_FD, SECRET_FD, Side, Status,
 };
 use serde::Serialize;
 use std::ffi::OsString;
 use std::fmt::Write;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -74,9 +74,11 @@ pub struct CaseResult {
 
 /// Settings every trial of a grade shares.
 #[derive(Debug, Clone, Copy)]
-pub struct Settings {
+pub struct Settings<'a> {
     pub seed: u64,
     pub jobs: usize,
+    /// Where candidate processes run.
+    pub jail: &'a Jail,
 }
 
 /// Asks the runner which cases the suite has.
@@ -87,7 +89,7 @@ pub fn list(runner: &Path, problem: &Problem, settings: Settings) -> Result<Vec<
     if !done.success() {
         return Err(failed(format!("{} {}", describe_exit(done.exit), tail(&done.stderr.text))));
     }
-    let record: ListRecord = first_record(&done.channel).ok_or_else(|| failed("no list record".to_owned()))?;
+    let record: ListRecord = only_record(&done.channel).ok_or_else(|| failed("no list record".to_owned()))?;
     if record.nonce != nonce || record.version != PROTOCOL_VERSION {
         return Err(failed(format!("bad record (protocol version {})", record.version)));
     }
@@ -134,7 +136,7 @@ fn run_one(runner: &Path, problem: &Problem, meta: &CaseMeta, settings: Settings
         done = spawn(runner, &["run", &meta.name], problem, settings, &nonce, timeout)?;
     }
     let record: Option<CaseRecord> =
-        first_record(&done.channel).filter(|r: &CaseRecord| r.nonce == nonce && r.case == meta.name);
+        only_record(&done.channel).filter(|r: &CaseRecord| r.nonce == nonce && r.case == meta.name);
     let output = if done.stdout.text.is_empty() && done.stderr.text.is_empty() {
         String::new()
     } else {
@@ -207,8 +209,9 @@ pub enum Measured {
     Crashed(String),
 }
 
-/// One measurement of a scaling case: the runner generates the input of `size` and calls `side` on it `repeats`
-/// times. `wrapper` is the program and arguments to run the runner under (callgrind), if any.
+/// One measurement of a scaling case: the runner generates the input of `size` and calls `who` on it `repeats`
+/// times. `wrapper` is the program and arguments to run the runner under (callgrind) and the one folder it may write
+/// its output to, if any.
 #[allow(clippy::too_many_arguments)]
 pub fn measure(
     runner: &Path,
@@ -218,29 +221,33 @@ pub fn measure(
     who: Side,
     size: u64,
     repeats: u32,
-    wrapper: Option<&[OsString]>,
+    wrapper: Option<(&[OsString], &Path)>,
 ) -> Result<Measured> {
     let nonce = nonce();
     let args = ["measure", case, who.as_str(), &size.to_string(), &repeats.to_string()].map(OsString::from);
-    let (program, args): (OsString, Vec<OsString>) = match wrapper {
-        Some([program, wrapper_args @ ..]) => {
-            (program.clone(), wrapper_args.iter().cloned().chain([runner.as_os_str().to_owned()]).chain(args).collect())
-        }
-        _ => (runner.as_os_str().to_owned(), args.to_vec()),
+    let (program, args, writable): (PathBuf, Vec<OsString>, Option<&Path>) = match wrapper {
+        Some(([program, wrapper_args @ ..], writable)) => (
+            PathBuf::from(program),
+            wrapper_args.iter().cloned().chain([runner.as_os_str().to_owned()]).chain(args).collect(),
+            Some(writable),
+        ),
+        _ => (runner.to_path_buf(), args.to_vec(), None),
     };
-    let mut command = Command::new(program);
-    command.args(args);
     // Valgrind maps its own code and shadow memory besides the program's, so it gets a gigabyte more; without a cap,
     // a 50 GiB allocation under valgrind (whose calloc writes every byte) would take the machine's memory.
-    let limit_mb = problem.manifest.limits.memory_limit_mb + if wrapper.is_some() { VALGRIND_HEADROOM_MB } else { 0 };
-    let address_space = Some(limit_mb << 20);
-    let done =
-        spawn_with(command, problem, settings, &nonce, problem.manifest.limits.scaling_timeout(), address_space)?;
+    let limit_mb = problem.manifest.limits.memory_limit_mb + if writable.is_some() { VALGRIND_HEADROOM_MB } else { 0 };
+    let user = match who {
+        Side::Candidate => Who::Candidate,
+        Side::Reference => Who::Reference,
+    };
+    let timeout = problem.manifest.limits.scaling_timeout();
+    let run = Run { program: &program, args: &args, writable, timeout, who: user };
+    let done = spawn_with(&run, problem, settings, &nonce, limit_mb << 20)?;
     if done.exit == Exit::TimedOut {
         return Ok(Measured::TimedOut);
     }
     let record: Option<MeasureRecord> =
-        first_record(&done.channel).filter(|r: &MeasureRecord| r.nonce == nonce && r.case == case && r.side == who);
+        only_record(&done.channel).filter(|r: &MeasureRecord| r.nonce == nonce && r.case == case && r.side == who);
     Ok(match (done.exit, record) {
         (Exit::Code(0), Some(record)) => match record.panic {
             Some(message) => Measured::Panicked(message.replace("(at candidate/", "(at ")),
@@ -252,6 +259,15 @@ pub fn measure(
     })
 }
 
+/// One confined process: what to run, and where it may write.
+struct Run<'a> {
+    program: &'a Path,
+    args: &'a [OsString],
+    writable: Option<&'a Path>,
+    timeout: Duration,
+    who: Who,
+}
+
 fn spawn(
     runner: &Path,
     args: &[&str],
@@ -260,40 +276,46 @@ fn spawn(
     nonce: &str,
     timeout: Duration,
 ) -> Result<Finished> {
-    let mut command = Command::new(runner);
-    command.args(args);
-    spawn_with(command, problem, settings, nonce, timeout, Some(problem.manifest.limits.memory_limit_mb << 20))
+    let args: Vec<OsString> = args.iter().map(OsString::from).collect();
+    let run = Run { program: runner, args: &args, writable: None, timeout, who: Who::Candidate };
+    spawn_with(&run, problem, settings, nonce, problem.manifest.limits.memory_limit_mb << 20)
 }
 
-fn spawn_with(
-    mut command: Command,
-    problem: &Problem,
-    settings: Settings,
-    nonce: &str,
-    timeout: Duration,
-    address_space: Option<u64>,
-) -> Result<Finished> {
-    let program = PathBuf::from(command.get_program());
-    command
-        .env(ENV_RESULT_FD, RESULT_FD.to_string())
-        .env(ENV_NONCE, nonce)
-        .env(ENV_SEED, settings.seed.to_string())
-        .env(ENV_MEMORY_RATIO, problem.manifest.budget.memory_ratio.to_string())
-        .env(ENV_MEMORY_SLACK, (problem.manifest.budget.memory_slack_kib * 1024).to_string())
-        .env("RUST_BACKTRACE", "0");
+/// Starts `run` in the grade's sandbox with the protocol's environment (and nothing else of the harness's).
+fn spawn_with(run: &Run, problem: &Problem, settings: Settings, nonce: &str, address_space: u64) -> Result<Finished> {
+    let env = [
+        (ENV_RESULT_FD, RESULT_FD.to_string()),
+        (ENV_SECRET_FD, SECRET_FD.to_string()),
+        (ENV_SEED, settings.seed.to_string()),
+        (ENV_MEMORY_RATIO, problem.manifest.budget.memory_ratio.to_string()),
+        (ENV_MEMORY_SLACK, (problem.manifest.budget.memory_slack_kib * 1024).to_string()),
+        ("RUST_BACKTRACE", "0".to_owned()),
+    ];
+    let command = settings.jail.command(run.program, run.args, &env, run.writable, run.who);
     let limits = Limits {
-        timeout,
+        timeout: run.timeout,
         output_cap: (problem.manifest.limits.output_limit_kb * 1024) as usize,
         channel_cap: 4 << 20,
-        address_space,
+        address_space: Some(address_space),
+        confine: true,
     };
-    process::run(command, limits, true)
-        .map_err(|e| Error::Harness(format!("failed to start {}: {e}", program.display())))
+    let mut done = process::run(command, limits, Some(nonce.as_bytes()))
+        .map_err(|e| Error::Harness(format!("failed to start {}: {e}", run.program.display())))?;
+    if let Exit::Code(code) = done.exit
+        && let Some(signal) = settings.jail.sandbox.signal_of(code)
+    {
+        done.exit = Exit::Signal(signal);
+    }
+    Ok(done)
 }
 
-fn first_record<T: serde::de::DeserializeOwned>(channel: &[u8]) -> Option<T> {
-    let text = String::from_utf8_lossy(channel);
-    text.lines().find(|l| !l.trim().is_empty()).and_then(|l| serde_json::from_str(l).ok())
+/// The one record on the channel: nothing else may have been written there (a second line, or a record followed by
+/// anything, is tampering or a bug, and counts as no record).
+fn only_record<T: serde::de::DeserializeOwned>(channel: &[u8]) -> Option<T> {
+    let text = std::str::from_utf8(channel).ok()?;
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    let record = serde_json::from_str(lines.next()?).ok()?;
+    lines.next().is_none().then_some(record)
 }
 
 fn describe_exit(exit: Exit) -> String {

@@ -1,20 +1,24 @@
 //! Wire format between the harness and a runner: case metadata, one result record per trial, environment names.
 //!
 //! A runner started by the harness finds a pipe on the file descriptor named by [`ENV_RESULT_FD`] and writes exactly
-//! one JSON line to it: a [`ListRecord`] for `runner list`, a [`CaseRecord`] for `runner run <case>`. Both carry the
-//! nonce from [`ENV_NONCE`]; the harness ignores anything printed on stdout.
+//! one JSON line to it: a [`ListRecord`] for `runner list`, a [`CaseRecord`] for `runner run <case>`, a
+//! [`MeasureRecord`] for `runner measure …`. Each carries the nonce read from [`SECRET_FD`]; the harness ignores
+//! anything printed on stdout and anything but exactly one record.
 
 pub use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Bumped whenever a record's shape changes; a runner and a harness must agree on it.
-pub const PROTOCOL_VERSION: u32 = 2;
+pub const PROTOCOL_VERSION: u32 = 3;
 /// The descriptor number the harness gives the result pipe in the child.
 pub const RESULT_FD: i32 = 3;
 /// Environment variable holding the result descriptor number.
 pub const ENV_RESULT_FD: &str = "HARNESS_RESULT_FD";
-/// Environment variable holding the per-trial nonce a record must echo.
-pub const ENV_NONCE: &str = "HARNESS_NONCE";
+/// The descriptor number of the pipe the runner reads the per-trial nonce from (a record must echo it). Not an
+/// environment variable: `/proc/self/environ` would show it to the candidate's code for the life of the process.
+pub const SECRET_FD: i32 = 4;
+/// Environment variable holding the nonce descriptor number.
+pub const ENV_SECRET_FD: &str = "HARNESS_SECRET_FD";
 /// Environment variable holding the base seed for random inputs.
 pub const ENV_SEED: &str = "HARNESS_SEED";
 /// The symbol of the function a runner calls the measured code through; callgrind counts instructions only inside

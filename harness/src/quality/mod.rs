@@ -9,6 +9,7 @@ pub mod tools;
 use crate::cargo::{Build, Formatting};
 use crate::error::Result;
 use crate::job::Job;
+use crate::sandbox::Jail;
 pub use own_tests::OwnTests;
 use serde::Serialize;
 use std::fmt;
@@ -99,9 +100,9 @@ pub struct Runs<'a> {
 
 /// Runs the candidate's tests and reads the rest of the quality signals from `runs` and the job's sources;
 /// `timeout` bounds each test executable.
-pub fn assess(job: &Job, runs: &Runs<'_>, timeout: Duration) -> Result<Quality> {
+pub fn assess(job: &Job, runs: &Runs<'_>, jail: &Jail, timeout: Duration) -> Result<Quality> {
     let mut quality =
-        Quality { own_tests: own_tests::run(runs.tests, timeout, |t| job.scrub(t))?, ..Quality::default() };
+        Quality { own_tests: own_tests::run(runs.tests, jail, timeout, |t| job.scrub(t))?, ..Quality::default() };
     let relative = |path: &std::path::Path| job.relative(path);
     match tools::lints(runs.clippy, relative) {
         Ok(lints) => quality.clippy = Some(lints),

@@ -3,9 +3,10 @@
 use crate::cargo::Build;
 use crate::error::{Error, Result};
 use crate::process::{self, Exit, Limits};
+use crate::sandbox::{Jail, Who};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::process::Command;
+use std::ffi::OsString;
 use std::time::Duration;
 
 /// What the candidate's own tests did.
@@ -20,7 +21,7 @@ pub struct OwnTests {
 }
 
 /// Runs the test executables `build` produced; `scrub` cleans paths out of a compile error.
-pub fn run(build: &Build, timeout: Duration, scrub: impl Fn(&str) -> String) -> Result<OwnTests> {
+pub fn run(build: &Build, jail: &Jail, timeout: Duration, scrub: impl Fn(&str) -> String) -> Result<OwnTests> {
     if !build.success {
         let first = build.diagnostics.iter().find(|d| d.level == "error").map(|d| scrub(&d.rendered));
         let note = match first {
@@ -32,11 +33,13 @@ pub fn run(build: &Build, timeout: Duration, scrub: impl Fn(&str) -> String) -> 
     }
     let mut tests = OwnTests::default();
     for exe in build.artifacts.iter().filter(|a| a.test).filter_map(|a| a.executable.as_ref()) {
-        let limits = Limits { timeout, output_cap: 1 << 20, channel_cap: 0, address_space: None };
+        let limits = Limits { timeout, output_cap: 1 << 20, channel_cap: 0, address_space: None, confine: true };
+        // The candidate's own code, so it runs in the sandbox like the trials (from a copy in the grade's jail).
+        let exe = jail.admit(exe)?;
         let run = |args: &[&str]| {
-            let mut command = Command::new(exe);
-            command.args(args).env("RUST_BACKTRACE", "0");
-            process::run(command, limits, false)
+            let args: Vec<OsString> = args.iter().map(OsString::from).collect();
+            let command = jail.command(&exe, &args, &[("RUST_BACKTRACE", "0".to_owned())], None, Who::Candidate);
+            process::run(command, limits, None)
                 .map_err(|e| Error::Harness(format!("failed to run the candidate's tests {}: {e}", exe.display())))
         };
         let listed = run(&["--list", "--format", "terse"])?;

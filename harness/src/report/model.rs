@@ -6,6 +6,7 @@ use crate::meter::Unit;
 use crate::problem::Stage;
 use crate::quality::Quality;
 use crate::rubric::{Area, Scorecard};
+use crate::sandbox::Layers;
 use crate::scaling::Scaling;
 use crate::trial::{CaseResult, Outcome};
 use harness_protocol::{Kind, Metrics};
@@ -66,6 +67,8 @@ pub struct Report {
     pub timings: Timings,
     /// What scaling cases were measured in: `instructions` (callgrind) or `cpu_nanos` (the fallback).
     pub meter: Unit,
+    /// How the candidate's code was confined: each active layer.
+    pub sandbox: Layers,
     pub notes: Vec<String>,
     pub compiled: Vec<String>,
 }
@@ -149,6 +152,7 @@ impl Report {
             quality: grade.quality.clone(),
             timings: grade.timings,
             meter: grade.meter,
+            sandbox: grade.sandbox.clone(),
             notes: grade.notes.clone(),
             compiled: grade.compiled.clone(),
         }
@@ -307,6 +311,7 @@ mod tests {
             quality,
             timings: Timings::default(),
             meter: crate::meter::Unit::Instructions,
+            sandbox: crate::sandbox::Sandbox::none().layers(),
             notes: Vec::new(),
             compiled: Vec::new(),
         }

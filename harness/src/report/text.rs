@@ -89,6 +89,12 @@ pub fn grade(report: &Report, colour: bool) -> String {
             t.lint_secs
         );
         let _ = writeln!(out, "\n{}", paint.paint(DIM, &line));
+        let confinement = if report.sandbox.sandboxed {
+            "candidate code ran in a sandbox: bubblewrap (no network, no host files), unprivileged, rlimits".to_owned()
+        } else {
+            "candidate code ran WITHOUT a sandbox (--allow-unsandboxed): process group and rlimits only".to_owned()
+        };
+        let _ = writeln!(out, "{}", paint.paint(DIM, &confinement));
         if report.inputs_hidden() {
             let _ = writeln!(out, "(failing inputs are hidden; pass --reveal to show them)");
         }

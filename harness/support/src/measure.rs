@@ -17,30 +17,31 @@ pub(crate) struct Cost {
     pub peak_bytes: u64,
 }
 
-/// Runs `call` through [`harness_measured_call`], timing it with the process's CPU clock and counting its peak heap
+/// Runs `call` through [`harness_measured_call`], timing it with the thread's CPU clock and counting its peak heap
 /// bytes. What `call` returns is dropped after the measurement, outside the counted region.
 pub(crate) fn measure<O>(call: impl FnOnce() -> O) -> (O, Cost) {
     let mut call = Some(call);
     let mut output = None;
     let window = MemoryWindow::start();
-    let started = process_cpu_nanos();
+    let started = thread_cpu_nanos();
     harness_measured_call(&mut || {
         if let Some(call) = call.take() {
             output = Some(call());
         }
     });
-    let cpu_nanos = process_cpu_nanos().saturating_sub(started);
+    let cpu_nanos = thread_cpu_nanos().saturating_sub(started);
     let peak_bytes = window.peak_bytes();
     let output = output.expect("the measured call ran its closure");
     (output, Cost { cpu_nanos, peak_bytes })
 }
 
-/// CPU time this process has used, in nanoseconds: every thread's, so work moved to a helper thread still counts;
-/// not wall time, which a loaded machine inflates.
-fn process_cpu_nanos() -> u64 {
+/// CPU time this thread has used, in nanoseconds (not wall time, which a loaded machine inflates). Not the process
+/// clock: with `RLIMIT_CPU` set (the sandbox sets it) Linux advances the process clock only at scheduler ticks, so a
+/// call shorter than a tick measured 0 ns.
+fn thread_cpu_nanos() -> u64 {
     let mut now = libc::timespec { tv_sec: 0, tv_nsec: 0 };
-    // SAFETY: `now` is a valid, writable timespec; CLOCK_PROCESS_CPUTIME_ID is supported on Linux.
-    let ok = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &raw mut now) } == 0;
+    // SAFETY: `now` is a valid, writable timespec; CLOCK_THREAD_CPUTIME_ID is supported on Linux.
+    let ok = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &raw mut now) } == 0;
     if !ok {
         return 0;
     }

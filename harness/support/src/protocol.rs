@@ -1,7 +1,7 @@
 //! The runner's end of the result channel: the pipe the harness passed, and one record written to it.
 
 pub use harness_protocol::{CaseRecord, ListRecord, Metrics, PROTOCOL_VERSION, Status};
-use harness_protocol::{ENV_MEMORY_RATIO, ENV_MEMORY_SLACK, ENV_NONCE, ENV_RESULT_FD, ENV_SEED};
+use harness_protocol::{ENV_MEMORY_RATIO, ENV_MEMORY_SLACK, ENV_RESULT_FD, ENV_SECRET_FD, ENV_SEED};
 
 use std::fs::File;
 use std::io::Write;
@@ -20,11 +20,18 @@ impl Channel {
     /// environment so code run later does not see them.
     pub fn from_env() -> Option<Channel> {
         let fd: i32 = std::env::var(ENV_RESULT_FD).ok()?.parse().ok()?;
-        let nonce = std::env::var(ENV_NONCE).unwrap_or_default();
+        let secret_fd: Option<i32> = std::env::var(ENV_SECRET_FD).ok().and_then(|s| s.parse().ok());
+        let mut nonce = String::new();
+        if let Some(secret_fd) = secret_fd {
+            // SAFETY: the harness opened this descriptor for us; reading it to the end and closing it (the File is
+            // dropped) leaves the nonce only in this process's memory, not in its environment or descriptors.
+            let mut secret = unsafe { File::from_raw_fd(secret_fd) };
+            let _ = std::io::Read::read_to_string(&mut secret, &mut nonce);
+        }
         // SAFETY: called at the start of main, before any other thread exists.
         unsafe {
             std::env::remove_var(ENV_RESULT_FD);
-            std::env::remove_var(ENV_NONCE);
+            std::env::remove_var(ENV_SECRET_FD);
         }
         // SAFETY: the harness opened this descriptor for us and nothing else in this process owns it.
         let file = unsafe { File::from_raw_fd(fd) };
