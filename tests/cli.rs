@@ -69,3 +69,66 @@ fn init_copies_a_starter_that_builds_and_scores_no_hire_until_solved() {
     assert!(run.stdout.contains("No hire"), "{}", run.stdout);
     assert!(run.stdout.contains("panicked"), "{}", run.stdout);
 }
+
+#[test]
+fn a_problem_missing_its_hidden_suite_is_one_error_line_with_exit_code_4() {
+    let bank = tempfile::tempdir().unwrap();
+    let problem = bank.path().join("problems").join("fraud-scorer");
+    std::fs::create_dir_all(bank.path().join("problems")).unwrap();
+    let status = std::process::Command::new("cp")
+        .args(["-r", root().join("problems/fraud-scorer").to_str().unwrap(), problem.to_str().unwrap()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    std::fs::remove_file(problem.join("hidden/suite.rs")).unwrap();
+    let run = harness(&["--root", bank.path().to_str().unwrap(), "show", "fraud-scorer"]);
+    assert_eq!(run.code, 4, "{}", run.stderr);
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(run.stderr.starts_with("error: failed to load "), "{}", run.stderr);
+    assert!(run.stderr.contains("hidden/suite.rs: the file is missing"), "{}", run.stderr);
+}
+
+#[test]
+fn an_empty_folder_and_a_bare_workspace_are_rejected_with_exit_code_3() {
+    let empty = tempfile::tempdir().unwrap();
+    let run = harness(&["grade", "fraud-scorer", empty.path().to_str().unwrap(), "--format", "json"]);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    let grade: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(grade["verdict"]["kind"], "rejected");
+    assert!(grade["verdict"]["reason"].as_str().unwrap().contains("has no src/lib.rs"), "{grade}");
+
+    let workspace = tempfile::tempdir().unwrap();
+    std::fs::write(workspace.path().join("Cargo.toml"), "[workspace]\nmembers = [\"scorer\"]\n").unwrap();
+    std::fs::create_dir_all(workspace.path().join("scorer/src")).unwrap();
+    std::fs::write(workspace.path().join("scorer/src/lib.rs"), "pub fn f() {}\n").unwrap();
+    let run = harness(&["grade", "fraud-scorer", workspace.path().to_str().unwrap()]);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert!(run.stdout.contains("✗ rejected: "), "{}", run.stdout);
+    assert!(run.stdout.contains("a candidate is a library crate"), "{}", run.stdout);
+}
+
+#[test]
+fn a_candidate_path_that_is_not_utf8_is_graded_all_the_same() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let odd = dir.path().join(std::ffi::OsStr::from_bytes(b"attempt-\xff"));
+    let status = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(root().join("solutions/fraud-scorer/reference"))
+        .arg(&odd)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_harness"))
+        .current_dir(root())
+        .args(["grade", "fraud-scorer"])
+        .arg(&odd)
+        .args(["--format", "json"])
+        .env_remove("HARNESS_ROOT")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let grade: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(grade["verdict"]["kind"], "graded");
+    assert!(grade["candidate"].as_str().unwrap().ends_with("attempt-\u{fffd}"), "{}", grade["candidate"]);
+}
