@@ -3,6 +3,7 @@
 
 pub mod cargo;
 pub mod cli;
+pub mod digest;
 pub mod error;
 pub mod grade;
 pub mod job;
@@ -15,6 +16,7 @@ pub mod quality;
 pub mod report;
 pub mod rubric;
 pub mod scaling;
+pub mod shard;
 pub mod starter;
 pub mod trial;
 pub mod verify;
