@@ -8,6 +8,7 @@ pub mod error;
 pub mod grade;
 pub mod job;
 pub mod layout;
+pub mod leaderboard;
 pub mod meter;
 pub mod mutants;
 pub mod problem;
