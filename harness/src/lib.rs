@@ -1,6 +1,7 @@
 //! The harness engine: load problem packages, build a candidate against a hidden suite, run its cases in child
 //! processes, score them on the rubric. The engine returns data; `report` renders it; only `main` prints errors.
 
+pub mod batch;
 pub mod cargo;
 pub mod cli;
 pub mod digest;
