@@ -3,6 +3,7 @@
 // Scores are rounded to one decimal by the rubric, so comparing them exactly is what the tests mean.
 #![allow(clippy::float_cmp)]
 
+mod batch;
 mod cli;
 mod grade;
 mod hostile;

@@ -1,14 +1,18 @@
 //! The command line: parse arguments, call the engine, hand its data to a reporter, choose the exit code.
 
+use crate::batch::{self, Event};
 use crate::error::{Error, Result, exit};
 use crate::grade::{self, Options};
 use crate::layout::Layout;
+use crate::leaderboard::{self, Entry, Leaderboard};
 use crate::report::model::Report;
-use crate::report::{Format, Output, ReportFormat, github, json, style, text};
+use crate::report::{BoardFormat, Format, Output, ReportFormat, csv, github, json, markdown, style, text};
+use crate::shard::Shard;
 use crate::{mutants, starter, verify};
 use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Grade a candidate's Rust crate against a hidden interview suite, with a rubric score and evidence.
 #[derive(Debug, Parser)]
@@ -22,7 +26,9 @@ pub struct Cli {
 }
 
 const EXIT_CODES: &str = "Exit codes: 0 done, 1 verify mismatch or score below --min-score, 2 usage error, \
-3 candidate not built (compile error, API mismatch, rejected), 4 broken problem package, 5 harness or environment error.";
+3 candidate not built (compile error, API mismatch, rejected), 4 broken problem package, 5 harness or environment error. \
+grade-all and merge-reports: 0 every candidate graded (and at or above --min-score), 1 some graded candidate below \
+--min-score, 3 some candidate not built, 5 the harness failed on some candidate (its row says why); the highest applies.";
 
 #[derive(Debug, Subcommand)]
 enum Command {
@@ -67,6 +73,13 @@ enum Command {
         #[arg(long)]
         allow_unsandboxed: bool,
     },
+    /// Grade every candidate folder under DIR (those with a Cargo.toml or src/lib.rs), write each report as
+    /// OUT/<candidate>.json and a leaderboard (leaderboard.csv, leaderboard.json). Resumes: a candidate whose report
+    /// is there and whose inputs (its sources, the problem, the seed) have not changed is not graded again.
+    GradeAll(GradeAllArgs),
+    /// Combine the report folders of grade-all shards into one: copies every OUT/<candidate>.json into --out and
+    /// writes the leaderboard there. A candidate in two folders is an error.
+    MergeReports(MergeArgs),
     /// Check that every bundled solution gets the verdict it declares.
     Verify {
         /// Only this problem (default: all).
@@ -81,6 +94,55 @@ enum Command {
         #[arg(long)]
         mutants: bool,
     },
+}
+
+/// `grade-all`'s arguments.
+#[derive(Debug, clap::Args)]
+pub struct GradeAllArgs {
+    pub problem: String,
+    pub dir: PathBuf,
+    /// Candidates graded at once; each grade runs its trials on max(1, cores / N) workers. Builds share the target
+    /// dir, and cargo's lock on it makes them take turns.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub jobs: u32,
+    /// Only the candidates of shard I of N (1-based): those whose folder name's FNV-1a 64 hash is I - 1 modulo N.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<Shard>,
+    /// Where reports go (default: DIR-reports, next to DIR).
+    #[arg(long, value_name = "OUT")]
+    pub out: Option<PathBuf>,
+    /// Grade every candidate again, even those with an up-to-date report.
+    #[arg(long)]
+    pub force: bool,
+    /// Seed for the random trials (the default is fixed, so grades repeat).
+    #[arg(long, default_value_t = grade::DEFAULT_SEED)]
+    pub seed: u64,
+    /// Exit with code 1 when a graded candidate's total is below this score.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(0..=100))]
+    pub min_score: Option<u32>,
+    /// What stdout gets: the leaderboard table (text), the batch as JSON, or the leaderboard as Markdown.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: BoardFormat,
+    /// Run candidate code without bubblewrap when it is not available (only for code you trust).
+    #[arg(long)]
+    pub allow_unsandboxed: bool,
+}
+
+/// `merge-reports`' arguments.
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// The `--out` folders of grade-all runs (shards).
+    #[arg(required = true, value_name = "OUT_DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// The merged folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Exit with code 1 when a graded candidate's total is below this score.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(0..=100))]
+    pub min_score: Option<u32>,
+    /// What stdout gets: the leaderboard as a table, JSON or Markdown.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: BoardFormat,
 }
 
 /// Runs the command line; returns the exit code, or the error `main` prints.
@@ -151,6 +213,8 @@ pub fn run() -> Result<u8> {
                 exit::OK
             })
         }
+        Command::GradeAll(args) => grade_all(&layout, args),
+        Command::MergeReports(args) => merge_reports(args),
         Command::Verify { problem, format, allow_unsandboxed, mutants } => {
             let problems = match problem {
                 Some(slug) => vec![layout.problem(&slug)?],
@@ -182,8 +246,169 @@ pub fn run() -> Result<u8> {
     }
 }
 
+/// `grade-all`: the batch, its leaderboard files, the summary on stdout and the batch's exit code.
+fn grade_all(layout: &Layout, args: GradeAllArgs) -> Result<u8> {
+    let problem = layout.problem(&args.problem)?;
+    let out = match args.out {
+        Some(out) => out,
+        None => default_out(&args.dir)?,
+    };
+    let settings = batch::Settings {
+        jobs: args.jobs as usize,
+        shard: args.shard,
+        out,
+        force: args.force,
+        seed: args.seed,
+        allow_unsandboxed: args.allow_unsandboxed,
+    };
+    let mut progress = Progress::new();
+    let batch = batch::grade_all(layout, &problem, &args.dir, &settings, |event| progress.show(&event))?;
+    progress.finish();
+    write_leaderboard(&batch.out, &batch.leaderboard)?;
+    print(&match args.format {
+        BoardFormat::Text => text::batch(&batch),
+        BoardFormat::Json => json::render(&batch),
+        BoardFormat::Markdown => markdown::leaderboard(&batch.leaderboard),
+    });
+    Ok(batch_exit(&batch.leaderboard.entries, args.min_score))
+}
+
+/// `merge-reports`: the shards' reports copied into one folder with one leaderboard.
+fn merge_reports(args: MergeArgs) -> Result<u8> {
+    let found = leaderboard::merge(&args.dirs)?;
+    let out = &args.out;
+    std::fs::create_dir_all(out).map_err(|e| Error::io("create the folder", out, e))?;
+    for report in &found {
+        let to = batch::report_path(out, &report.entry.candidate);
+        if !same_file(&report.path, &to) {
+            std::fs::copy(&report.path, &to).map_err(|e| Error::io("copy", &report.path, e))?;
+        }
+    }
+    let board = Leaderboard::new(found.into_iter().map(|f| f.entry).collect());
+    write_leaderboard(out, &board)?;
+    print(&match args.format {
+        BoardFormat::Text => text::leaderboard(&board),
+        BoardFormat::Json => json::render(&board),
+        BoardFormat::Markdown => markdown::leaderboard(&board),
+    });
+    Ok(batch_exit(&board.entries, args.min_score))
+}
+
+/// `DIR-reports` next to `dir` (so the reports are never taken for a candidate folder).
+fn default_out(dir: &Path) -> Result<PathBuf> {
+    let absolute = dir
+        .canonicalize()
+        .map_err(|_| Error::Usage(format!("failed to find the candidates folder {}", dir.display())))?;
+    match (absolute.parent(), absolute.file_name()) {
+        (Some(parent), Some(name)) => Ok(parent.join(format!("{}-reports", name.to_string_lossy()))),
+        _ => Err(Error::Usage(format!("failed to choose a reports folder next to {}: pass --out", dir.display()))),
+    }
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if a == b)
+}
+
+/// Writes `leaderboard.csv` and `leaderboard.json` into `out`.
+fn write_leaderboard(out: &Path, board: &Leaderboard) -> Result<()> {
+    let stem = out.join(leaderboard::STEM);
+    batch::write_atomic(&stem.with_extension("csv"), &csv::render(board))?;
+    batch::write_atomic(&stem.with_extension("json"), &json::render(board))
+}
+
+/// The exit code of a batch: the worst of harness failures (5), candidates not built (3) and totals below
+/// `min_score` (1).
+fn batch_exit(entries: &[Entry], min_score: Option<u32>) -> u8 {
+    if entries.iter().any(Entry::failed) {
+        exit::HARNESS
+    } else if entries.iter().any(|e| !e.graded()) {
+        exit::NOT_BUILT
+    } else if min_score.is_some_and(|min| entries.iter().any(|e| e.total < f64::from(min))) {
+        exit::MISMATCH
+    } else {
+        exit::OK
+    }
+}
+
+/// A batch's progress on stderr: a bar on a terminal (finished candidates printed above it), status lines otherwise.
+struct Progress {
+    bar: Option<ProgressBar>,
+}
+
+impl Progress {
+    fn new() -> Progress {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::no_length();
+            if let Ok(style) = ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {pos}/{len} {wide_msg}") {
+                bar.set_style(style.progress_chars("=> "));
+            }
+            bar
+        });
+        Progress { bar }
+    }
+
+    fn show(&mut self, event: &Event) {
+        let line = text::batch_event(event);
+        let Some(bar) = &self.bar else {
+            if let Some(line) = line {
+                eprintln!("{line}");
+            }
+            return;
+        };
+        match event {
+            Event::Planned { to_grade, .. } => bar.set_length(*to_grade as u64),
+            Event::Started(name) => bar.set_message(format!("grading {name}")),
+            Event::Finished { .. } => bar.inc(1),
+            Event::Ignored(_) | Event::Resumed(_) => {}
+        }
+        if let Some(line) = line {
+            bar.println(line);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
 /// Writes to stdout; a closed pipe (`| head`) is not an error worth a panic.
 fn print(text: &str) {
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(verdict: &str, total: f64) -> Entry {
+        let mut entry = Entry::failure("c", "p", String::new());
+        entry.verdict = verdict.into();
+        entry.total = total;
+        entry
+    }
+
+    #[test]
+    fn a_batch_exits_with_its_worst_outcome() {
+        let graded = entry("graded", 80.0);
+        assert_eq!(batch_exit(std::slice::from_ref(&graded), None), exit::OK);
+        assert_eq!(batch_exit(std::slice::from_ref(&graded), Some(80)), exit::OK);
+        assert_eq!(batch_exit(&[graded.clone(), entry("graded", 40.0)], Some(50)), exit::MISMATCH);
+        let not_built = entry("compile_error", 0.0);
+        assert_eq!(batch_exit(&[graded.clone(), not_built.clone()], Some(50)), exit::NOT_BUILT);
+        assert_eq!(batch_exit(&[graded, not_built, entry("error", 0.0)], Some(50)), exit::HARNESS);
+        assert_eq!(batch_exit(&[], Some(50)), exit::OK);
+    }
+
+    #[test]
+    fn the_default_reports_folder_sits_next_to_the_candidates_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let subs = dir.path().join("subs");
+        std::fs::create_dir(&subs).unwrap();
+        let out = default_out(&subs).unwrap();
+        assert_eq!(out, dir.path().canonicalize().unwrap().join("subs-reports"));
+        assert!(matches!(default_out(&dir.path().join("missing")), Err(Error::Usage(_))));
+    }
 }

@@ -171,7 +171,7 @@ const RUSTFMT_ESCAPES: [&str; 2] = ["ignore", "disable_all_formatting"];
 
 /// The rustfmt settings `cargo fmt` would use in the candidate's folder: the nearest `rustfmt.toml` or
 /// `.rustfmt.toml` in it or above it (empty when there is none, or it does not parse), minus [`RUSTFMT_ESCAPES`].
-fn rustfmt_config(candidate: &Path) -> String {
+pub fn rustfmt_config(candidate: &Path) -> String {
     let start = candidate.canonicalize().unwrap_or_else(|_| candidate.to_path_buf());
     let found = start
         .ancestors()

@@ -1,12 +1,15 @@
 //! The harness engine: load problem packages, build a candidate against a hidden suite, run its cases in child
 //! processes, score them on the rubric. The engine returns data; `report` renders it; only `main` prints errors.
 
+pub mod batch;
 pub mod cargo;
 pub mod cli;
+pub mod digest;
 pub mod error;
 pub mod grade;
 pub mod job;
 pub mod layout;
+pub mod leaderboard;
 pub mod meter;
 pub mod mutants;
 pub mod problem;
@@ -17,6 +20,7 @@ pub mod rubric;
 pub mod sandbox;
 pub mod scaling;
 pub mod screen;
+pub mod shard;
 pub mod starter;
 pub mod trial;
 pub mod verify;

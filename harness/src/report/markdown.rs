@@ -2,10 +2,43 @@
 //! and each failure's evidence in a collapsible `<details>` block.
 
 use crate::grade::Verdict;
+use crate::leaderboard::Leaderboard;
 use crate::report::model::{Report, Status, Test};
 use crate::report::points;
 use crate::rubric::Area;
 use std::fmt::Write;
+
+/// A leaderboard as a GitHub-flavoured Markdown table, with what stopped each candidate that was not graded.
+pub fn leaderboard(board: &Leaderboard) -> String {
+    let mut out = format!("## Leaderboard ({} candidates)\n\n", board.entries.len());
+    let _ = writeln!(
+        out,
+        "| # | Candidate | Total | Band | Verdict | {} |\n|--:|-----------|------:|------|---------|{}",
+        Area::ALL.map(Area::title).join(" | "),
+        "------:|".repeat(Area::ALL.len())
+    );
+    for e in &board.entries {
+        let areas: Vec<String> = Area::ALL.iter().map(|&a| points(e.points(a))).collect();
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |",
+            e.rank,
+            cell(&e.candidate),
+            points(e.total),
+            e.band.map_or("–", crate::rubric::Band::title),
+            e.verdict.replace('_', " "),
+            areas.join(" | ")
+        );
+    }
+    let stopped: Vec<_> = board.entries.iter().filter(|e| !e.graded()).collect();
+    if !stopped.is_empty() {
+        let _ = writeln!(out, "\n### Not graded ({})\n", stopped.len());
+        for e in stopped {
+            let _ = writeln!(out, "- **{}**: {}", cell(&e.candidate), cell(e.message.as_deref().unwrap_or(&e.verdict)));
+        }
+    }
+    out
+}
 
 /// The report as GitHub-flavoured Markdown.
 pub fn render(report: &Report) -> String {

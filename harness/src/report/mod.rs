@@ -1,6 +1,7 @@
 //! Reporters: render the engine's data as text tables, JSON, JUnit XML, Markdown or GitHub annotations. Nothing else in
 //! the harness formats output. A grade is rendered from one model, [`model::Report`].
 
+pub mod csv;
 pub mod github;
 pub mod json;
 pub mod junit;
@@ -16,6 +17,17 @@ use std::path::PathBuf;
 pub enum Format {
     Text,
     Json,
+}
+
+/// Output format of a batch's summary (`grade-all`, `merge-reports`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BoardFormat {
+    /// The leaderboard table and a line on what the run did.
+    Text,
+    /// `grade-all`: the batch (graded, skipped, ignored, the leaderboard); `merge-reports`: the leaderboard.
+    Json,
+    /// The leaderboard as a Markdown table, for a CI step summary.
+    Markdown,
 }
 
 /// Output format of a grade report.

@@ -1,0 +1,380 @@
+//! `grade-all`: every candidate folder under a directory graded against one problem, `jobs` candidates at a time,
+//! each report written atomically as `OUT/<candidate>.json` as soon as it is done, so an interrupted batch keeps what
+//! it finished and a re-run skips candidates whose report exists and whose inputs have not changed.
+//!
+//! Returns data and reports progress through a callback; the CLI renders both.
+
+use crate::digest::{self, Fnv1a};
+use crate::error::{Error, Result};
+use crate::grade::{self, Options};
+use crate::job;
+use crate::layout::Layout;
+use crate::leaderboard::{self, Entry, FailureFile, Leaderboard};
+use crate::problem::Problem;
+use crate::report::json;
+use crate::report::model::Report;
+use crate::shard::Shard;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::Instant;
+
+/// How to run a batch.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Candidates graded at once.
+    pub jobs: usize,
+    pub shard: Option<Shard>,
+    /// Where the reports go.
+    pub out: PathBuf,
+    /// Regrade candidates whose report is up to date.
+    pub force: bool,
+    pub seed: u64,
+    /// Run candidate code without bubblewrap when it is not available.
+    pub allow_unsandboxed: bool,
+}
+
+/// A candidate folder.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub name: String,
+    pub path: PathBuf,
+}
+
+/// A folder under the batch directory that is not graded, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Ignored {
+    pub name: String,
+    pub reason: String,
+}
+
+/// What happened while a batch ran, in the order it happened.
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// A folder is not a candidate.
+    Ignored(&'a Ignored),
+    /// How many candidates this run covers (graded now or already).
+    Planned {
+        candidates: usize,
+        to_grade: usize,
+    },
+    /// The candidate's report exists and its inputs have not changed.
+    Resumed(&'a Entry),
+    Started(&'a str),
+    Finished {
+        entry: &'a Entry,
+        secs: f64,
+    },
+}
+
+/// The outcome of a batch.
+#[derive(Debug, Clone, Serialize)]
+pub struct Batch {
+    pub problem: String,
+    pub out: PathBuf,
+    pub shard: Option<Shard>,
+    /// Candidates graded by this run.
+    pub graded: Vec<String>,
+    /// Candidates skipped because their report was up to date.
+    pub resumed: Vec<String>,
+    pub ignored: Vec<Ignored>,
+    /// Candidates that belong to the other shards.
+    pub other_shards: usize,
+    /// This run's candidates (graded now or already), best first.
+    pub leaderboard: Leaderboard,
+}
+
+/// The candidate folders directly under `dir`, sorted by name: folders with a `Cargo.toml` or `src/lib.rs`. Other
+/// folders are ignored with a reason; files are not looked at.
+pub fn discover(dir: &Path) -> Result<(Vec<Candidate>, Vec<Ignored>)> {
+    if !dir.is_dir() {
+        return Err(Error::Usage(format!("failed to find the candidates folder {}", dir.display())));
+    }
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io("read", dir, e))?;
+    let mut candidates = Vec::new();
+    let mut ignored = Vec::new();
+    for entry in entries {
+        let path = entry.map_err(|e| Error::io("read", dir, e))?.path();
+        if !path.is_dir() {
+            continue;
+        }
+        let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_owned) else {
+            let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+            ignored.push(Ignored { name, reason: "its name is not UTF-8".to_owned() });
+            continue;
+        };
+        let reason = if name.starts_with('.') {
+            Some("a hidden folder")
+        } else if name == leaderboard::STEM {
+            Some("`leaderboard` is the name of the batch's summary files")
+        } else if !path.join("Cargo.toml").is_file() && !path.join("src").join("lib.rs").is_file() {
+            Some("not a crate: no Cargo.toml or src/lib.rs")
+        } else {
+            None
+        };
+        match reason {
+            Some(reason) => ignored.push(Ignored { name, reason: reason.to_owned() }),
+            None => candidates.push(Candidate { name, path }),
+        }
+    }
+    candidates.sort_by(|a, b| a.name.cmp(&b.name));
+    ignored.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok((candidates, ignored))
+}
+
+/// The report file of `candidate` in `out`.
+pub fn report_path(out: &Path, candidate: &str) -> PathBuf {
+    out.join(format!("{candidate}.json"))
+}
+
+/// The fingerprint file next to a report: what the report was graded from.
+pub fn inputs_path(out: &Path, candidate: &str) -> PathBuf {
+    out.join(format!("{candidate}.inputs"))
+}
+
+/// A hash of what a problem's grades depend on: its package, its reference and the support library's sources.
+pub fn problem_digest(layout: &Layout, problem: &Problem) -> Result<u64> {
+    let mut hash = Fnv1a::default();
+    digest::tree(&mut hash, &problem.dir)?;
+    digest::tree(&mut hash, &layout.solutions_dir(&problem.slug).join("reference"))?;
+    digest::tree(&mut hash, &layout.support_crate().join("src"))?;
+    Ok(hash.finish())
+}
+
+/// A hash of what the grade copies from a candidate folder (`Cargo.toml`, `src/`, `tests/`) and the rustfmt settings
+/// it is checked against.
+pub fn candidate_digest(candidate: &Path) -> Result<u64> {
+    let mut hash = Fnv1a::default();
+    let manifest = candidate.join("Cargo.toml");
+    hash.field(&std::fs::read(&manifest).unwrap_or_default());
+    for sub in ["src", "tests"] {
+        digest::tree(&mut hash, &candidate.join(sub))?;
+    }
+    hash.field(job::rustfmt_config(candidate).as_bytes());
+    Ok(hash.finish())
+}
+
+/// The text of a `.inputs` file: harness version, problem and its digest, candidate digest and seed.
+fn fingerprint(problem: &Problem, problem_digest: u64, candidate: &Path, seed: u64) -> Result<String> {
+    Ok(format!(
+        "harness {}\nproblem {} {problem_digest:016x}\ncandidate {:016x}\nseed {seed}\n",
+        env!("CARGO_PKG_VERSION"),
+        problem.slug,
+        candidate_digest(candidate)?
+    ))
+}
+
+/// The entry of an up-to-date report of `candidate`, if there is one.
+fn up_to_date(out: &Path, candidate: &str, fingerprint: &str) -> Option<Entry> {
+    let stored = std::fs::read_to_string(inputs_path(out, candidate)).ok()?;
+    if stored != fingerprint {
+        return None;
+    }
+    let report = std::fs::read_to_string(report_path(out, candidate)).ok()?;
+    Entry::parse(candidate, &report).ok().filter(|e| !e.failed())
+}
+
+/// Grades every candidate under `dir` (of this shard) that has no up-to-date report in `settings.out`.
+pub fn grade_all(
+    layout: &Layout,
+    problem: &Problem,
+    dir: &Path,
+    settings: &Settings,
+    mut on_event: impl FnMut(Event),
+) -> Result<Batch> {
+    let (candidates, ignored) = discover(dir)?;
+    for folder in &ignored {
+        on_event(Event::Ignored(folder));
+    }
+    let total = candidates.len();
+    let mine: Vec<Candidate> =
+        candidates.into_iter().filter(|c| settings.shard.is_none_or(|s| s.contains(&c.name))).collect();
+    std::fs::create_dir_all(&settings.out).map_err(|e| Error::io("create the folder", &settings.out, e))?;
+
+    let problem_digest = problem_digest(layout, problem)?;
+    let mut entries = Vec::new();
+    let mut resumed = Vec::new();
+    let mut to_grade = Vec::new();
+    for candidate in &mine {
+        let fingerprint = fingerprint(problem, problem_digest, &candidate.path, settings.seed)?;
+        match up_to_date(&settings.out, &candidate.name, &fingerprint).filter(|_| !settings.force) {
+            Some(entry) => {
+                resumed.push(candidate.name.clone());
+                entries.push(entry);
+            }
+            None => to_grade.push((candidate, fingerprint)),
+        }
+    }
+    on_event(Event::Planned { candidates: mine.len(), to_grade: to_grade.len() });
+    for entry in &entries {
+        on_event(Event::Resumed(entry));
+    }
+
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let workers = settings.jobs.clamp(1, to_grade.len().max(1));
+    let options = Options {
+        seed: settings.seed,
+        jobs: (cores / settings.jobs.max(1)).max(1),
+        allow_unsandboxed: settings.allow_unsandboxed,
+    };
+    let next = AtomicUsize::new(0);
+    let (sender, receiver) = mpsc::channel::<Message>();
+    let mut graded = Vec::new();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let sender = sender.clone();
+            let (next, to_grade) = (&next, &to_grade);
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((candidate, fingerprint)) = to_grade.get(i) else { break };
+                    if sender.send(Message::Started(i)).is_err() {
+                        break;
+                    }
+                    let started = Instant::now();
+                    let entry = grade_one(layout, problem, candidate, fingerprint, &settings.out, options);
+                    let _ = sender.send(Message::Finished(Box::new(entry), started.elapsed().as_secs_f64()));
+                }
+            });
+        }
+        drop(sender);
+        for message in receiver {
+            match message {
+                Message::Started(i) => on_event(Event::Started(&to_grade[i].0.name)),
+                Message::Finished(entry, secs) => {
+                    on_event(Event::Finished { entry: &entry, secs });
+                    graded.push(entry.candidate.clone());
+                    entries.push(*entry);
+                }
+            }
+        }
+    });
+    graded.sort();
+    Ok(Batch {
+        problem: problem.slug.clone(),
+        out: settings.out.clone(),
+        shard: settings.shard,
+        graded,
+        resumed,
+        ignored,
+        other_shards: total - mine.len(),
+        leaderboard: Leaderboard::new(entries),
+    })
+}
+
+/// What a worker tells the thread that reports progress.
+enum Message {
+    Started(usize),
+    Finished(Box<Entry>, f64),
+}
+
+/// Grades one candidate and writes its report (or, when the harness failed on it, a failure file); never fails, so
+/// one candidate cannot stop the batch.
+fn grade_one(
+    layout: &Layout,
+    problem: &Problem,
+    candidate: &Candidate,
+    fingerprint: &str,
+    out: &Path,
+    options: Options,
+) -> Entry {
+    let name = &candidate.name;
+    let inputs = inputs_path(out, name);
+    // The old fingerprint goes first: a report without its fingerprint is graded again.
+    if let Err(e) = std::fs::remove_file(&inputs)
+        .or_else(|e| if e.kind() == std::io::ErrorKind::NotFound { Ok(()) } else { Err(e) })
+    {
+        return Entry::failure(name, &problem.slug, Error::io("remove", inputs, e).to_string());
+    }
+    let graded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        grade::grade(layout, problem, &candidate.path, options)
+    }))
+    .unwrap_or_else(|panic| {
+        let message =
+            panic.downcast_ref::<&str>().map(|s| (*s).to_owned()).or_else(|| panic.downcast_ref::<String>().cloned());
+        Err(Error::Harness(format!("failed to grade {name}: the harness panicked: {}", message.unwrap_or_default())))
+    });
+    let written = match graded {
+        Ok(grade) => {
+            let text = json::render(&Report::new(&grade, &problem.manifest.stages, false));
+            write_atomic(&report_path(out, name), &text)
+                .and_then(|()| write_atomic(&inputs, fingerprint))
+                .map(|()| text)
+        }
+        Err(error) => {
+            let failure = FailureFile::new(&problem.slug, name, &error.to_string());
+            let text = json::render(&failure);
+            write_atomic(&report_path(out, name), &text).map(|()| text)
+        }
+    };
+    match written.map_err(|e| e.to_string()).and_then(|text| Entry::parse(name, &text)) {
+        Ok(entry) => entry,
+        Err(error) => Entry::failure(name, &problem.slug, error),
+    }
+}
+
+/// Writes `text` to a temp file beside `path`, then renames it over `path`: a reader (or an interrupted batch) sees
+/// the old file or the new one, never half of one.
+pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut file = tempfile::Builder::new()
+        .prefix(".tmp-")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io("create a temp file in", dir, e))?;
+    std::io::Write::write_all(&mut file, text.as_bytes()).map_err(|e| Error::io("write", file.path().to_owned(), e))?;
+    file.persist(path).map_err(|e| Error::io("write", path, e.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crate_folders_are_candidates_and_other_folders_are_ignored_with_a_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let make = |path: &str| {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "").unwrap();
+        };
+        make("bob/Cargo.toml");
+        make("alice/src/lib.rs");
+        make("notes/todo.txt");
+        make("leaderboard/Cargo.toml");
+        make(".git/HEAD");
+        make("README.md");
+        let (candidates, ignored) = discover(dir.path()).unwrap();
+        let names: Vec<&str> = candidates.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["alice", "bob"]);
+        let ignored: Vec<&str> = ignored.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(ignored, [".git", "leaderboard", "notes"]);
+        assert!(discover(&dir.path().join("missing")).is_err());
+    }
+
+    #[test]
+    fn an_atomic_write_replaces_the_file_and_leaves_no_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("alice.json");
+        write_atomic(&path, "old").unwrap();
+        write_atomic(&path, "new").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_candidate_digest_follows_sources_and_tests_but_not_build_output() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("src")).unwrap();
+        std::fs::write(dir.path().join("src/lib.rs"), "pub fn f() {}\n").unwrap();
+        let before = candidate_digest(dir.path()).unwrap();
+        std::fs::create_dir_all(dir.path().join("target")).unwrap();
+        std::fs::write(dir.path().join("target/x"), "built").unwrap();
+        std::fs::write(dir.path().join("notes.txt"), "not graded").unwrap();
+        assert_eq!(candidate_digest(dir.path()).unwrap(), before);
+        std::fs::create_dir_all(dir.path().join("tests")).unwrap();
+        std::fs::write(dir.path().join("tests/t.rs"), "#[test] fn t() {}\n").unwrap();
+        assert_ne!(candidate_digest(dir.path()).unwrap(), before);
+    }
+}
