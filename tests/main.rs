@@ -8,5 +8,6 @@ mod grade;
 mod quality;
 mod report;
 mod scaling;
+mod session;
 mod support;
 mod verify;

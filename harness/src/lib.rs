@@ -3,18 +3,25 @@
 
 pub mod cargo;
 pub mod cli;
+pub mod clock;
 pub mod error;
 pub mod grade;
+pub mod history;
 pub mod job;
 pub mod layout;
 pub mod meter;
 pub mod mutants;
+pub mod practice;
 pub mod problem;
 pub mod process;
 pub mod quality;
 pub mod report;
 pub mod rubric;
 pub mod scaling;
+pub mod session;
+pub mod spec;
 pub mod starter;
 pub mod trial;
+pub mod ui;
 pub mod verify;
+pub mod watch;
