@@ -49,7 +49,8 @@ pub struct View<'a> {
 }
 
 /// Keys, as shown on the screen.
-pub const KEYS: &str = "[n] next stage  [g] grade now  [i] interviewer notes  [t] type a note  [↑/↓ PgUp/PgDn] scroll  [q] end and write the report";
+pub const KEYS: &str =
+    "[n] next stage  [g] grade now  [i] interviewer notes  [t] note  [↑↓ PgUp PgDn] scroll  [q] end + report";
 
 /// The whole screen, at most `height` lines of at most `width` characters.
 pub fn render(view: &View) -> Vec<Line> {
@@ -153,7 +154,7 @@ pub fn summary(point: &Point) -> String {
         point.areas.iter().map(|a| format!("{} {}/{}", a.area.title(), points(a.points), a.max)).collect();
     let verdict = if point.verdict == "graded" { String::new() } else { format!(" ({})", point.verdict) };
     format!(
-        "score {}/100 {}{verdict} · graded at {} ({}) · {}",
+        "score {}/100 {}{verdict} ({}, {}) · {}",
         points(point.total),
         point.band.title(),
         minutes(point.at_secs),
@@ -251,14 +252,16 @@ mod tests {
     #[test]
     fn a_grade_the_next_stage_and_the_notes_show_up() {
         let clock = Arc::new(FakeClock::at(0));
-        let mut session = Session::new(&problem(), "c", clock);
+        let mut session = Session::new(&problem(), "c", clock.clone());
         let spec = split(SPEC);
         session.request_grade(Trigger::Key);
         assert!(text(&render(&view(&session, &spec))).contains("grading… (started 00:00, asked)"));
+        clock.advance(Duration::from_secs(90));
         session.graded(Ok(&grade(2)));
         session.reveal_next();
         let shown = text(&render(&view(&session, &spec)));
-        assert!(shown.contains(&format!("score {}/100", points(grade(2).scorecard.total))), "{shown}");
+        let total = points(grade(2).scorecard.total);
+        assert!(shown.contains(&format!("score {total}/100 No hire (00:00, core) · Correctness 20/40")), "{shown}");
         assert!(shown.contains("Correctness 20/40") && shown.contains("failing: case_2, case_3"), "{shown}");
         assert!(shown.contains("stage 2/2: chunked") && shown.contains("Chunk it."), "{shown}");
         session.toggle_notes();
