@@ -59,7 +59,7 @@ impl Drop for Tmux {
 }
 
 #[test]
-fn an_interviewer_session_in_tmux_grades_on_a_key_reveals_the_next_stage_and_writes_the_report() {
+fn an_interviewer_session_in_tmux_grades_on_a_key_and_on_save_reveals_the_next_stage_and_writes_the_report() {
     let dir = tempfile::tempdir().unwrap();
     let candidate = dir.path().join("candidate");
     copy_crate(&root().join("solutions/fraud-scorer/reference"), &candidate);
@@ -88,6 +88,13 @@ fn an_interviewer_session_in_tmux_grades_on_a_key_reveals_the_next_stage_and_wri
     assert!(screen.contains("Correctness 40/40") && screen.contains("trend █"), "{screen}");
     eprintln!("---- graded ----\n{screen}");
 
+    // Saving a file re-grades on its own.
+    let lib = candidate.join("src/lib.rs");
+    let source = std::fs::read_to_string(&lib).unwrap();
+    std::fs::write(&lib, format!("{source}\n// The interviewer asked for a comment.\n")).unwrap();
+    let screen = tmux.wait_for("trend ██  (2 grades)", Duration::from_secs(600));
+    assert!(screen.contains("score 100/100"), "{screen}");
+
     tmux.run(&["send-keys", "-t", "interview", "n"]);
     let screen = tmux.wait_for("stage 2/2: chunked", Duration::from_secs(10));
     assert!(screen.contains("## Follow-up stage: `chunked`"), "the new stage scrolls into view:\n{screen}");
@@ -108,8 +115,9 @@ fn an_interviewer_session_in_tmux_grades_on_a_key_reveals_the_next_stage_and_wri
     assert!(markdown.contains("`chunked` at "), "{markdown}");
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("session.json")).unwrap()).unwrap();
-    assert_eq!(json["timeline"].as_array().unwrap().len(), 1);
+    assert_eq!(json["timeline"].as_array().unwrap().len(), 2);
     assert_eq!(json["timeline"][0]["total"], 100.0);
+    assert_eq!(json["timeline"][1]["trigger"], "change");
     assert_eq!(json["stages"][1]["id"], "chunked");
     assert!(json["stages"][1]["at_secs"].is_number());
     assert!(std::fs::read_to_string(out.join("score.svg")).unwrap().contains("<circle"));
