@@ -1,6 +1,6 @@
 //! The command line: listing, showing, initialising, and its errors and exit codes.
 
-use crate::support::{harness, root};
+use crate::support::{harness, harness_with_env, root};
 
 #[test]
 fn list_names_every_problem_with_its_title() {
@@ -8,6 +8,25 @@ fn list_names_every_problem_with_its_title() {
     assert_eq!(run.code, 0);
     assert!(run.stdout.contains("fraud-scorer"));
     assert!(run.stdout.contains("Fraud scorer with an injected model"));
+    assert!(run.stdout.contains("core → chunked"), "the stages column: {}", run.stdout);
+    assert!(run.stdout.contains("medium") && run.stdout.contains("NaN handling"), "{}", run.stdout);
+}
+
+#[test]
+fn show_renders_markdown_for_a_terminal_and_prints_it_as_written_in_a_pipe() {
+    let piped = harness(&["show", "fraud-scorer"]);
+    assert!(piped.stdout.contains("## Rules") && piped.stdout.contains("```rust"), "{}", piped.stdout);
+    let rendered = harness_with_env(&["show", "fraud-scorer"], &[("CLICOLOR_FORCE", "1")]);
+    assert!(!rendered.stdout.contains("## Rules") && !rendered.stdout.contains("```"), "{}", rendered.stdout);
+    assert!(rendered.stdout.contains("\u{1b}[1mRules\u{1b}[0m"), "{}", rendered.stdout);
+    assert!(rendered.stdout.contains("    \u{1b}[2mpub trait Model {"), "code is indented: {}", rendered.stdout);
+}
+
+#[test]
+fn a_misspelt_problem_gets_a_did_you_mean_suggestion() {
+    let run = harness(&["show", "fraud-scorr"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stderr, "error: failed to find problem `fraud-scorr`: did you mean `fraud-scorer`?\n");
 }
 
 #[test]

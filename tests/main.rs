@@ -10,5 +10,6 @@ mod hostile;
 mod quality;
 mod report;
 mod scaling;
+mod session;
 mod support;
 mod verify;

@@ -1,13 +1,18 @@
 //! The command line: parse arguments, call the engine, hand its data to a reporter, choose the exit code.
 
 use crate::batch::{self, Event};
+use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result, exit};
 use crate::grade::{self, Options};
+use crate::history::{self, History};
 use crate::layout::Layout;
 use crate::leaderboard::{self, Entry, Leaderboard};
+use crate::practice::{self, Filter};
+use crate::problem::Difficulty;
 use crate::report::model::Report;
 use crate::report::{BoardFormat, Format, Output, ReportFormat, csv, github, json, markdown, style, text};
 use crate::shard::Shard;
+use crate::ui::{self, Settings};
 use crate::{mutants, starter, verify};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -80,6 +85,55 @@ enum Command {
     /// Combine the report folders of grade-all shards into one: copies every OUT/<candidate>.json into --out and
     /// writes the leaderboard there. A candidate in two folders is an error.
     MergeReports(MergeArgs),
+    /// Run a timed interview (for the interviewer): the spec stage by stage, a timer against the time box, re-grades
+    /// as the candidate saves, interviewer notes, and a session report at the end.
+    #[command(after_help = "Keys: n next stage, g grade now, i interviewer notes, t type a note, arrows scroll, \
+q end and write the report.")]
+    Session {
+        problem: String,
+        /// The candidate's crate (watched: saving a file re-grades).
+        #[arg(long)]
+        candidate: PathBuf,
+        /// Where the report goes (session.md, session.json, score.svg; default: CANDIDATE/.harness-session).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// A notes file read into the report at the end.
+        #[arg(long, value_name = "FILE")]
+        notes: Option<PathBuf>,
+        /// No terminal UI: read commands from stdin, one a line (g, n, i, note TEXT, q).
+        #[arg(long)]
+        script: bool,
+        /// Seed for the random trials.
+        #[arg(long, default_value_t = grade::DEFAULT_SEED)]
+        seed: u64,
+    },
+    /// Practise alone: pick a problem (at random unless narrowed), start it in DIR and the clock with it;
+    /// `practice grade DIR` grades with full feedback and keeps the attempt in your history.
+    #[command(args_conflicts_with_subcommands = true)]
+    Practice {
+        #[command(subcommand)]
+        action: Option<PracticeAction>,
+        /// This problem.
+        #[arg(long, conflicts_with_all = ["tag", "difficulty"])]
+        problem: Option<String>,
+        /// A problem with a tag containing TAG (e.g. heap, streaming, NaN).
+        #[arg(long)]
+        tag: Option<String>,
+        #[arg(long, value_enum)]
+        difficulty: Option<Difficulty>,
+        /// Seed of the random pick (default: from the time; printed).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Where to start (default: practice-PROBLEM in the current directory).
+        dir: Option<PathBuf>,
+    },
+    /// Your practice attempts (per problem and rubric area) and progress: best, latest, trend.
+    History {
+        /// Only this problem.
+        problem: Option<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
     /// Check that every bundled solution gets the verdict it declares.
     Verify {
         /// Only this problem (default: all).
@@ -145,6 +199,12 @@ pub struct MergeArgs {
     pub format: BoardFormat,
 }
 
+#[derive(Debug, Subcommand)]
+enum PracticeAction {
+    /// Grade a practice attempt with full feedback (failing inputs revealed) and add it to the history.
+    Grade { dir: PathBuf },
+}
+
 /// Runs the command line; returns the exit code, or the error `main` prints.
 pub fn run() -> Result<u8> {
     let cli = Cli::parse();
@@ -162,14 +222,7 @@ pub fn run() -> Result<u8> {
             }
             Ok(exit::OK)
         }
-        Command::Show { problem, interviewer } => {
-            let problem = layout.problem(&problem)?;
-            let read = |path: PathBuf| std::fs::read_to_string(&path).map_err(|e| Error::io("read", path, e));
-            let spec = read(problem.spec_path())?;
-            let notes = if interviewer { Some(read(problem.interviewer_path())?) } else { None };
-            print(&text::problem(&problem, &spec, notes.as_deref()));
-            Ok(exit::OK)
-        }
+        Command::Show { problem, interviewer } => show(&layout, &problem, interviewer),
         Command::Init { problem, dir } => {
             let problem = layout.problem(&problem)?;
             let files = starter::init(&problem, &dir)?;
@@ -215,6 +268,14 @@ pub fn run() -> Result<u8> {
         }
         Command::GradeAll(args) => grade_all(&layout, args),
         Command::MergeReports(args) => merge_reports(args),
+        Command::Session { problem, candidate, out, notes, script, seed } => {
+            session(&layout, &problem, candidate, out, notes, script, seed)
+        }
+        Command::Practice { action: Some(PracticeAction::Grade { dir }), .. } => practice_grade(&layout, &dir),
+        Command::Practice { action: None, problem, tag, difficulty, seed, dir } => {
+            practice_start(&layout, problem, Filter { tag, difficulty }, seed, dir)
+        }
+        Command::History { problem, format } => show_history(problem.as_deref(), format),
         Command::Verify { problem, format, allow_unsandboxed, mutants } => {
             let problems = match problem {
                 Some(slug) => vec![layout.problem(&slug)?],
@@ -371,6 +432,100 @@ impl Progress {
             bar.finish_and_clear();
         }
     }
+}
+
+/// `harness show P`: the spec, rendered for a terminal or as written.
+fn show(layout: &Layout, problem: &str, interviewer: bool) -> Result<u8> {
+    let problem = layout.problem(problem)?;
+    let read = |path: PathBuf| std::fs::read_to_string(&path).map_err(|e| Error::io("read", path, e));
+    let spec = read(problem.spec_path())?;
+    let notes = if interviewer { Some(read(problem.interviewer_path())?) } else { None };
+    let colour = style::wanted(std::io::stdout().is_terminal(), |name| std::env::var_os(name));
+    print(&text::problem(&problem, &spec, notes.as_deref(), style::Paint { colour }));
+    Ok(exit::OK)
+}
+
+/// `harness history [P]`: the attempts and the progress.
+fn show_history(problem: Option<&str>, format: Format) -> Result<u8> {
+    let path = history::path()?;
+    let kept = History::load(&path)?;
+    let attempts = kept.attempts(problem);
+    let progress = kept.progress(problem);
+    match format {
+        Format::Text => print(&text::history(&attempts, &progress)),
+        Format::Json => print(&json::render(&serde_json::json!({"attempts": attempts, "progress": progress}))),
+    }
+    Ok(exit::OK)
+}
+
+/// `harness session`: the terminal UI (or the script on stdin), then the report written under `out`.
+fn session(
+    layout: &Layout,
+    problem: &str,
+    candidate: PathBuf,
+    out: Option<PathBuf>,
+    notes: Option<PathBuf>,
+    script: bool,
+    seed: u64,
+) -> Result<u8> {
+    let problem = layout.problem(problem)?;
+    let out = out.unwrap_or_else(|| candidate.join(".harness-session"));
+    let settings = Settings { candidate, out, notes_file: notes, options: Options { seed, ..Options::default() } };
+    let report = if script {
+        ui::scripted(layout, &problem, &settings, std::io::stdin().lock(), &mut std::io::stdout())?
+    } else {
+        if !std::io::stdout().is_terminal() {
+            return Err(Error::Usage(
+                "failed to start the session: stdout is not a terminal (use --script for commands on stdin)".to_owned(),
+            ));
+        }
+        ui::interactive(layout, &problem, &settings)?
+    };
+    let written = ui::write_report(&report, &settings.out)?;
+    print(&text::session_end(&report, &written));
+    Ok(exit::OK)
+}
+
+/// `harness practice`: pick a problem, scaffold it, start the clock.
+fn practice_start(
+    layout: &Layout,
+    problem: Option<String>,
+    filter: Filter,
+    seed: Option<u64>,
+    dir: Option<PathBuf>,
+) -> Result<u8> {
+    let clock = SystemClock::new();
+    let problems = match problem {
+        Some(slug) => vec![layout.problem(&slug)?],
+        None => layout.problems()?,
+    };
+    let pool = practice::pool(&problems, &filter);
+    let seed = seed.unwrap_or_else(|| clock.unix_secs());
+    let picked = practice::pick(&pool, seed)
+        .ok_or_else(|| Error::Usage("failed to find a problem matching the filters".to_owned()))?;
+    let dir = dir.unwrap_or_else(|| PathBuf::from(format!("practice-{}", picked.slug)));
+    let (started, files) = practice::start(picked, &dir, &clock)?;
+    print(&text::practice_start(picked, pool.len(), seed, &dir, files.len(), &started));
+    Ok(exit::OK)
+}
+
+/// `harness practice grade DIR`: the full report, the time spent, the attempt kept in the history.
+fn practice_grade(layout: &Layout, dir: &std::path::Path) -> Result<u8> {
+    let clock = SystemClock::new();
+    let started = practice::started(dir)?;
+    let problem = layout.problem(&started.problem)?;
+    let grade = grade::grade(layout, &problem, dir, Options::default())?;
+    let report = Report::new(&grade, &problem.manifest.stages, true);
+    let colour = style::wanted(std::io::stdout().is_terminal(), |name| std::env::var_os(name));
+    print(&text::grade(&report, colour));
+    let attempt = practice::attempt(&started, &grade, &clock);
+    let path = history::path()?;
+    let mut kept = History::load(&path)?;
+    kept.attempts.push(attempt.clone());
+    kept.save(&path)?;
+    let progress = kept.progress(Some(&started.problem));
+    print(&format!("\n{}", text::practice_summary(&attempt, progress.first(), &path)));
+    Ok(if grade.verdict.built() { exit::OK } else { exit::NOT_BUILT })
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error worth a panic.

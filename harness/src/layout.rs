@@ -82,11 +82,15 @@ impl Layout {
         Ok(slugs)
     }
 
-    /// Loads one problem by slug; an unknown slug is a usage error naming the known ones.
+    /// Loads one problem by slug; an unknown slug is a usage error suggesting the closest known one (or naming them
+    /// all when none is close).
     pub fn problem(&self, slug: &str) -> Result<Problem> {
         let slugs = self.problem_slugs()?;
         if !slugs.iter().any(|s| s == slug) {
-            return Err(Error::Usage(format!("failed to find problem `{slug}` (known: {})", slugs.join(", "))));
+            return Err(Error::Usage(match suggest(slug, &slugs) {
+                Some(close) => format!("failed to find problem `{slug}`: did you mean `{close}`?"),
+                None => format!("failed to find problem `{slug}` (known: {})", slugs.join(", ")),
+            }));
         }
         Ok(Problem::load(&self.problems_dir().join(slug))?)
     }
@@ -94,5 +98,47 @@ impl Layout {
     /// Every problem, loaded.
     pub fn problems(&self) -> Result<Vec<Problem>> {
         self.problem_slugs()?.iter().map(|slug| Ok(Problem::load(&self.problems_dir().join(slug))?)).collect()
+    }
+}
+
+/// The known name closest to `name`, when it is close: a few edits away (Damerau–Levenshtein, relative to its length)
+/// or a prefix of it.
+pub fn suggest<'a>(name: &str, known: &'a [String]) -> Option<&'a str> {
+    let name = name.to_lowercase();
+    known
+        .iter()
+        .map(|k| {
+            let score = if !name.is_empty() && k.starts_with(&name) {
+                1.0
+            } else {
+                strsim::normalized_damerau_levenshtein(&name, k)
+            };
+            (score, k)
+        })
+        .filter(|(score, _)| *score >= 0.7)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn known() -> Vec<String> {
+        ["asof-join", "fraud-scorer", "safe-join", "top-k-merchants"].iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn a_misspelt_or_shortened_name_suggests_the_closest_problem() {
+        assert_eq!(suggest("fraud-scorr", &known()), Some("fraud-scorer"));
+        assert_eq!(suggest("Fraud-Scorer", &known()), Some("fraud-scorer"));
+        assert_eq!(suggest("top-k", &known()), Some("top-k-merchants"));
+        assert_eq!(suggest("safe-jion", &known()), Some("safe-join"));
+    }
+
+    #[test]
+    fn a_name_like_none_of_them_suggests_nothing() {
+        assert_eq!(suggest("no-such-problem", &known()), None);
+        assert_eq!(suggest("", &known()), None);
     }
 }

@@ -224,7 +224,20 @@ pub struct Scorecard {
     pub band: Band,
 }
 
+/// An area's points in a timeline or a history: what it earned and could earn.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct AreaPoints {
+    pub area: Area,
+    pub points: f64,
+    pub max: u32,
+}
+
 impl Scorecard {
+    /// Each area's points, in rubric order.
+    pub fn points(&self) -> Vec<AreaPoints> {
+        self.areas.iter().map(|a| AreaPoints { area: a.area, points: a.points, max: a.max }).collect()
+    }
+
     pub fn area(&self, area: Area) -> &AreaScore {
         self.areas.iter().find(|a| a.area == area).expect("every area is scored")
     }

@@ -32,6 +32,7 @@ pub const DIM: Style = Style::new().effects(Effects::DIMMED);
 pub const RED: Style = AnsiColor::Red.on_default();
 pub const GREEN: Style = AnsiColor::Green.on_default();
 pub const YELLOW: Style = AnsiColor::Yellow.on_default();
+pub const CYAN: Style = AnsiColor::Cyan.on_default();
 /// Changed words inside a `-` / `+` line.
 pub const RED_EMPHASIS: Style = AnsiColor::Red.on_default().effects(Effects::BOLD.insert(Effects::UNDERLINE));
 pub const GREEN_EMPHASIS: Style = AnsiColor::Green.on_default().effects(Effects::BOLD.insert(Effects::UNDERLINE));

@@ -1,14 +1,16 @@
 //! Text rendering for terminals: tables (comfy-table) and evidence lines, coloured (anstyle) when asked.
 
 use crate::batch::{Batch, Event};
+use crate::clock;
 use crate::grade::Verdict;
+use crate::history::{Attempt, Progress};
 use crate::leaderboard::{Entry, Leaderboard};
 use crate::mutants::MutationScore;
 use crate::problem::Problem;
 use crate::quality::{LintLevel, Quality};
 use crate::report::model::{Report, Status, Test};
-use crate::report::points;
-use crate::report::style::{BOLD, DIM, GREEN, GREEN_EMPHASIS, Paint, RED, RED_EMPHASIS};
+use crate::report::style::{BOLD, CYAN, DIM, GREEN, GREEN_EMPHASIS, Paint, RED, RED_EMPHASIS};
+use crate::report::{points, session};
 use crate::rubric::{Area, AreaScore, Band, FULL_LINES, PartScore, Signal, ZERO_LINES};
 use crate::verify::{Row, Verification};
 use anstyle::Style;
@@ -565,42 +567,223 @@ pub fn progress(row: &Row) -> String {
 
 /// The problem list.
 pub fn problems(problems: &[Problem]) -> String {
-    let mut t = table(&["Problem", "Title", "Level", "Minutes", "Patterns"]);
+    let mut t = table(&["Problem", "Title", "Level", "Minutes", "Stages", "Patterns"]);
     for p in problems {
         let m = &p.manifest;
         t.add_row(vec![
             Cell::new(&p.slug),
             Cell::new(&m.title),
-            Cell::new(format!("{:?}", m.difficulty).to_lowercase()),
+            Cell::new(m.difficulty.name()),
             Cell::new(m.time_box_minutes).set_alignment(CellAlignment::Right),
+            Cell::new(m.stages.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(" → ")),
             Cell::new(m.tags.join(", ")),
         ]);
     }
     format!("{t}\n")
 }
 
-/// A problem's header and spec (and interviewer notes when asked).
-pub fn problem(problem: &Problem, spec: &str, interviewer: Option<&str>) -> String {
+/// A problem's header and spec (and interviewer notes when asked); with `paint.colour` the Markdown is rendered for a
+/// terminal (see [`markdown_for_terminal`]), otherwise printed as written.
+pub fn problem(problem: &Problem, spec: &str, interviewer: Option<&str>, paint: Paint) -> String {
     let m = &problem.manifest;
+    let body = |text: &str| if paint.colour { markdown_for_terminal(text, paint) } else { text.trim_end().to_owned() };
     let mut out = format!(
-        "{} · {} ({:?}, {} minutes)\nstages: {}\nrubric: correctness {}, edge cases {}, performance {}, quality {}\n\n{}",
-        problem.slug,
-        m.title,
-        m.difficulty,
-        m.time_box_minutes,
+        "{}\nstages: {}\nrubric: correctness {}, edge cases {}, performance {}, quality {}\n\n{}",
+        paint.paint(
+            DIM,
+            &format!("{} · {} ({}, {} minutes)", problem.slug, m.title, m.difficulty.name(), m.time_box_minutes)
+        ),
         m.stages.iter().map(|s| format!("{} ({})", s.id, s.title)).collect::<Vec<_>>().join(", "),
         m.rubric.correctness,
         m.rubric.edge_cases,
         m.rubric.performance,
         m.rubric.quality,
-        spec.trim_end()
+        body(spec)
     );
     out.push('\n');
     if let Some(notes) = interviewer {
-        out.push_str("\n---- interviewer notes ----\n\n");
-        out.push_str(notes.trim_end());
+        let _ = write!(out, "\n{}\n\n", paint.paint(BOLD, "---- interviewer notes ----"));
+        out.push_str(&body(notes));
         out.push('\n');
     }
+    out
+}
+
+/// Markdown for a terminal: headings bold without their `#` marks (the title underlined too), code blocks indented
+/// four spaces without their fences, `inline code` in cyan, `**strong**` in bold.
+pub fn markdown_for_terminal(text: &str, paint: Paint) -> String {
+    let mut out = Vec::new();
+    let mut in_fence = false;
+    for line in text.trim_end().lines() {
+        if line.trim_start().starts_with("```") {
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence {
+            out.push(if line.is_empty() { String::new() } else { format!("    {}", paint.paint(DIM, line)) });
+        } else if let Some(heading) = line.strip_prefix("# ") {
+            out.push(paint.paint(BOLD.underline(), heading.trim()));
+        } else if line.starts_with("##") {
+            out.push(paint.paint(BOLD, line.trim_start_matches('#').trim()));
+        } else {
+            out.push(inline(line, paint));
+        }
+    }
+    out.join("\n")
+}
+
+/// `code` and **strong** spans of one line.
+fn inline(line: &str, paint: Paint) -> String {
+    let mut out = String::new();
+    let mut rest = line;
+    loop {
+        let code = rest.find('`');
+        let strong = rest.find("**");
+        match (code, strong) {
+            (Some(c), s) if s.is_none_or(|s| c < s) => match rest[c + 1..].find('`') {
+                Some(end) => {
+                    out.push_str(&rest[..c]);
+                    out.push_str(&paint.paint(CYAN, &rest[c + 1..c + 1 + end]));
+                    rest = &rest[c + end + 2..];
+                }
+                None => break,
+            },
+            (_, Some(s)) => match rest[s + 2..].find("**") {
+                Some(end) => {
+                    out.push_str(&rest[..s]);
+                    out.push_str(&paint.paint(BOLD, &rest[s + 2..s + 2 + end]));
+                    rest = &rest[s + end + 4..];
+                }
+                None => break,
+            },
+            _ => break,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The practice history: a row per attempt, then the progress per problem.
+pub fn history(attempts: &[&Attempt], progress: &[Progress]) -> String {
+    if attempts.is_empty() {
+        return "no practice attempts yet: start one with `harness practice`\n".to_owned();
+    }
+    let mut header = vec!["Date (UTC)", "Problem", "Total", "Band"];
+    header.extend(Area::ALL.iter().map(|a| a.title()));
+    header.push("Time");
+    let mut t = table(&header);
+    for attempt in attempts {
+        let mut row = vec![
+            Cell::new(clock::date(attempt.graded_unix)),
+            Cell::new(&attempt.problem),
+            Cell::new(points(attempt.total)).set_alignment(CellAlignment::Right),
+            Cell::new(if attempt.verdict == "graded" {
+                attempt.band.title().to_owned()
+            } else {
+                format!("{} ({})", attempt.band.title(), attempt.verdict)
+            }),
+        ];
+        for area in Area::ALL {
+            let earned = attempt.areas.iter().find(|a| a.area == area);
+            let text = earned.map_or_else(String::new, |a| format!("{}/{}", points(a.points), a.max));
+            row.push(Cell::new(text).set_alignment(CellAlignment::Right));
+        }
+        let over = attempt.secs_spent > u64::from(attempt.time_box_minutes) * 60;
+        let spent = clock::minutes(attempt.secs_spent as f64);
+        row.push(Cell::new(if over { format!("{spent} (over {}m)", attempt.time_box_minutes) } else { spent }));
+        t.add_row(row);
+    }
+    let mut p = table(&["Problem", "Attempts", "Best", "Latest", "Trend", "Totals"]);
+    for row in progress {
+        let trend = match row.trend {
+            Some(d) if d > 0.0 => format!("↑ +{}", points(d)),
+            Some(d) if d < 0.0 => format!("↓ {}", points(d)),
+            Some(_) => "→ 0".to_owned(),
+            None => "–".to_owned(),
+        };
+        p.add_row(vec![
+            Cell::new(&row.problem),
+            Cell::new(row.attempts).set_alignment(CellAlignment::Right),
+            Cell::new(points(row.best)).set_alignment(CellAlignment::Right),
+            Cell::new(points(row.latest)).set_alignment(CellAlignment::Right),
+            Cell::new(trend),
+            Cell::new(session::sparkline(&row.totals)),
+        ]);
+    }
+    format!("{t}\n\nProgress\n{p}\n")
+}
+
+/// What `harness practice` did: the pick, the folder, the clock, the next steps.
+pub fn practice_start(
+    problem: &Problem,
+    pool: usize,
+    seed: u64,
+    dir: &std::path::Path,
+    files: usize,
+    started: &crate::practice::Started,
+) -> String {
+    let m = &problem.manifest;
+    let how = if pool == 1 {
+        "the one problem matching".to_owned()
+    } else {
+        format!("at random from {pool} problems, seed {seed}")
+    };
+    format!(
+        "picked {} · {} ({}, {} minutes; {how})\n\
+created {} ({files} files) from its starter; the clock started at {} UTC\n\
+read the task:  harness show {}\n\
+grade it:       harness practice grade {}   (full feedback; kept in your history)\n\
+progress:       harness history {}\n",
+        problem.slug,
+        m.title,
+        m.difficulty.name(),
+        m.time_box_minutes,
+        dir.display(),
+        clock::date(started.started_unix),
+        problem.slug,
+        dir.display(),
+        problem.slug
+    )
+}
+
+/// What a session left: its score over time and the report files.
+pub fn session_end(report: &crate::session::SessionReport, written: &[std::path::PathBuf]) -> String {
+    let mut out = format!(
+        "session over after {} · {} grades {}\n",
+        clock::minutes(report.duration_secs),
+        report.timeline.len(),
+        session::sparkline(&session::totals(&report.timeline))
+    );
+    if let Some(card) = &report.scorecard {
+        let _ = writeln!(out, "final: {}/100 ({})", points(card.total), card.band.title());
+    }
+    for path in written {
+        let _ = writeln!(out, "wrote {}", path.display());
+    }
+    out
+}
+
+/// One line after a practice grade: the attempt's time against the time box and the problem's progress.
+pub fn practice_summary(attempt: &Attempt, progress: Option<&Progress>, saved_to: &std::path::Path) -> String {
+    let over = attempt.secs_spent > u64::from(attempt.time_box_minutes) * 60;
+    let mut out = format!(
+        "time: {} of a {}-minute time box{}\n",
+        clock::minutes(attempt.secs_spent as f64),
+        attempt.time_box_minutes,
+        if over { " (over)" } else { "" }
+    );
+    if let Some(p) = progress {
+        let _ = writeln!(
+            out,
+            "{}: attempt {} · best {} · latest {} · {}",
+            p.problem,
+            p.attempts,
+            points(p.best),
+            points(p.latest),
+            session::sparkline(&p.totals)
+        );
+    }
+    let _ = writeln!(out, "saved to {}", saved_to.display());
     out
 }
 
@@ -644,5 +827,26 @@ mod tests {
         let coloured = diff_line("-    [-\"m1\"-],", COLOUR);
         assert!(!coloured.contains("[-") && coloured.contains("\"m1\""), "{coloured:?}");
         assert!(coloured.contains(&format!("{RED_EMPHASIS}\"m1\"{RED_EMPHASIS:#}")), "{coloured:?}");
+    }
+
+    #[test]
+    fn markdown_for_a_terminal_drops_heading_marks_and_fences_and_indents_code() {
+        let text = "# Title\n\n## Rules\n\nUse `score` **once**.\n\n```rust\nfn f() {}\n```\n";
+        let plain = markdown_for_terminal(text, PLAIN);
+        assert_eq!(plain, "Title\n\nRules\n\nUse score once.\n\n    fn f() {}");
+        let coloured = markdown_for_terminal(text, COLOUR);
+        assert!(coloured.contains(&COLOUR.paint(BOLD, "Rules")), "{coloured:?}");
+        assert!(coloured.contains(&COLOUR.paint(CYAN, "score")), "{coloured:?}");
+        assert!(coloured.contains(&format!("    {}", COLOUR.paint(DIM, "fn f() {}"))), "{coloured:?}");
+    }
+
+    #[test]
+    fn the_history_table_has_a_row_per_attempt_and_progress_per_problem() {
+        let attempts = [crate::history::tests::attempt("p", 40.0), crate::history::tests::attempt("p", 72.5)];
+        let kept = crate::history::History { attempts: attempts.to_vec(), ..Default::default() };
+        let text = history(&kept.attempts(None), &kept.progress(None));
+        assert!(text.contains("1970-01-01 00:10") && text.contains("72.5") && text.contains("Hire"), "{text}");
+        assert!(text.contains("↑ +32.5") && text.contains("▄▆"), "{text}");
+        assert_eq!(history(&[], &[]), "no practice attempts yet: start one with `harness practice`\n");
     }
 }
