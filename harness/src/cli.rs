@@ -106,6 +106,9 @@ q end and write the report.")]
         /// Seed for the random trials.
         #[arg(long, default_value_t = grade::DEFAULT_SEED)]
         seed: u64,
+        /// Run the candidate's code without bubblewrap when it is not available (only for code you trust).
+        #[arg(long)]
+        allow_unsandboxed: bool,
     },
     /// Practise alone: pick a problem (at random unless narrowed), start it in DIR and the clock with it;
     /// `practice grade DIR` grades with full feedback and keeps the attempt in your history.
@@ -202,7 +205,12 @@ pub struct MergeArgs {
 #[derive(Debug, Subcommand)]
 enum PracticeAction {
     /// Grade a practice attempt with full feedback (failing inputs revealed) and add it to the history.
-    Grade { dir: PathBuf },
+    Grade {
+        dir: PathBuf,
+        /// Run your code without bubblewrap when it is not available.
+        #[arg(long)]
+        allow_unsandboxed: bool,
+    },
 }
 
 /// Runs the command line; returns the exit code, or the error `main` prints.
@@ -268,10 +276,13 @@ pub fn run() -> Result<u8> {
         }
         Command::GradeAll(args) => grade_all(&layout, args),
         Command::MergeReports(args) => merge_reports(args),
-        Command::Session { problem, candidate, out, notes, script, seed } => {
-            session(&layout, &problem, candidate, out, notes, script, seed)
+        Command::Session { problem, candidate, out, notes, script, seed, allow_unsandboxed } => {
+            let options = Options { seed, allow_unsandboxed, ..Options::default() };
+            session(&layout, &problem, candidate, out, notes, script, options)
         }
-        Command::Practice { action: Some(PracticeAction::Grade { dir }), .. } => practice_grade(&layout, &dir),
+        Command::Practice { action: Some(PracticeAction::Grade { dir, allow_unsandboxed }), .. } => {
+            practice_grade(&layout, &dir, Options { allow_unsandboxed, ..Options::default() })
+        }
         Command::Practice { action: None, problem, tag, difficulty, seed, dir } => {
             practice_start(&layout, problem, Filter { tag, difficulty }, seed, dir)
         }
@@ -466,11 +477,11 @@ fn session(
     out: Option<PathBuf>,
     notes: Option<PathBuf>,
     script: bool,
-    seed: u64,
+    options: Options,
 ) -> Result<u8> {
     let problem = layout.problem(problem)?;
     let out = out.unwrap_or_else(|| candidate.join(".harness-session"));
-    let settings = Settings { candidate, out, notes_file: notes, options: Options { seed, ..Options::default() } };
+    let settings = Settings { candidate, out, notes_file: notes, options };
     let report = if script {
         ui::scripted(layout, &problem, &settings, std::io::stdin().lock(), &mut std::io::stdout())?
     } else {
@@ -510,11 +521,11 @@ fn practice_start(
 }
 
 /// `harness practice grade DIR`: the full report, the time spent, the attempt kept in the history.
-fn practice_grade(layout: &Layout, dir: &std::path::Path) -> Result<u8> {
+fn practice_grade(layout: &Layout, dir: &std::path::Path, options: Options) -> Result<u8> {
     let clock = SystemClock::new();
     let started = practice::started(dir)?;
     let problem = layout.problem(&started.problem)?;
-    let grade = grade::grade(layout, &problem, dir, Options::default())?;
+    let grade = grade::grade(layout, &problem, dir, options)?;
     let report = Report::new(&grade, &problem.manifest.stages, true);
     let colour = style::wanted(std::io::stdout().is_terminal(), |name| std::env::var_os(name));
     print(&text::grade(&report, colour));
