@@ -345,3 +345,30 @@ impl Drop for Cleanup<'_> {
         }
     }
 }
+
+/// A graded candidate built from `cases`, with full quality, scored on 40/25/15/20 (for other modules' unit tests).
+#[cfg(test)]
+pub(crate) fn graded(cases: Vec<CaseResult>) -> Grade {
+    let weights = crate::problem::Weights { correctness: 40, edge_cases: 25, performance: 15, quality: 20 };
+    let quality = Quality {
+        own_tests: crate::quality::OwnTests { passed: 1, total: 1, ..Default::default() },
+        clippy: Some(Vec::new()),
+        rustfmt: Some(Vec::new()),
+        ..Quality::default()
+    };
+    Grade {
+        problem: "p".into(),
+        title: "P".into(),
+        candidate: "c".into(),
+        seed: 1,
+        verdict: Verdict::Graded,
+        scorecard: rubric::score(&weights, &cases, &quality),
+        cases,
+        quality,
+        timings: Timings::default(),
+        meter: Unit::Instructions,
+        sandbox: Sandbox::none().layers(),
+        notes: Vec::new(),
+        compiled: Vec::new(),
+    }
+}

@@ -326,11 +326,8 @@ impl Session {
 pub(crate) mod tests {
     use super::*;
     use crate::clock::FakeClock;
-    use crate::grade::{Timings, Verdict};
-    use crate::meter::Unit;
     use crate::problem::{Difficulty, Manifest, Weights};
-    use crate::quality::Quality;
-    use crate::rubric::{self, Area};
+    use crate::rubric::Area;
     use crate::trial::{CaseResult, Outcome};
     use harness_protocol::{CaseMeta, Kind, Metrics};
     use std::path::PathBuf;
@@ -377,27 +374,7 @@ pub(crate) mod tests {
                 output: String::new(),
             })
             .collect();
-        let quality = Quality {
-            own_tests: crate::quality::OwnTests { passed: 1, total: 1, ..Default::default() },
-            clippy: Some(Vec::new()),
-            rustfmt: Some(Vec::new()),
-            ..Quality::default()
-        };
-        Grade {
-            problem: "p".into(),
-            title: "P".into(),
-            candidate: "c".into(),
-            seed: 1,
-            verdict: Verdict::Graded,
-            scorecard: rubric::score(&WEIGHTS, &cases, &quality),
-            cases,
-            quality,
-            timings: Timings::default(),
-            meter: Unit::Instructions,
-            sandbox: crate::sandbox::Sandbox::none().layers(),
-            notes: Vec::new(),
-            compiled: Vec::new(),
-        }
+        crate::grade::graded(cases)
     }
 
     fn session() -> (Session, Arc<FakeClock>) {

@@ -267,12 +267,7 @@ fn round2(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grade::Timings;
-    use crate::problem::Weights;
-    use crate::rubric;
     use harness_protocol::{CaseMeta, FailureReport};
-
-    const WEIGHTS: Weights = Weights { correctness: 40, edge_cases: 25, performance: 15, quality: 20 };
 
     fn case(name: &str, kind: Kind, weight: u32, stage: &str, outcome: Outcome) -> CaseResult {
         let failure = (outcome != Outcome::Pass).then(|| FailureReport {
@@ -294,27 +289,7 @@ mod tests {
     }
 
     fn grade(cases: Vec<CaseResult>) -> Grade {
-        let quality = Quality {
-            own_tests: crate::quality::OwnTests { passed: 1, total: 1, ..Default::default() },
-            clippy: Some(Vec::new()),
-            rustfmt: Some(Vec::new()),
-            ..Quality::default()
-        };
-        Grade {
-            problem: "p".into(),
-            title: "P".into(),
-            candidate: "c".into(),
-            seed: 1,
-            verdict: Verdict::Graded,
-            scorecard: rubric::score(&WEIGHTS, &cases, &quality),
-            cases,
-            quality,
-            timings: Timings::default(),
-            meter: crate::meter::Unit::Instructions,
-            sandbox: crate::sandbox::Sandbox::none().layers(),
-            notes: Vec::new(),
-            compiled: Vec::new(),
-        }
+        crate::grade::graded(cases)
     }
 
     fn stages() -> Vec<Stage> {
