@@ -5,7 +5,7 @@
 
 use crate::error::{Error, Result};
 use serde::Serialize;
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
@@ -261,11 +261,6 @@ fn probe() -> std::result::Result<PathBuf, String> {
     }
 }
 
-/// `OsStr` of a displayable value, for arguments.
-pub fn arg(value: impl AsRef<OsStr>) -> OsString {
-    value.as_ref().to_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,7 +274,7 @@ mod tests {
         let sandbox = Sandbox { bwrap: Some(PathBuf::from("bwrap")) };
         let command = sandbox.command(
             Path::new("/t/runner"),
-            &[arg("run"), arg("case")],
+            &[OsString::from("run"), OsString::from("case")],
             &[("HARNESS_SEED", "7".to_owned())],
             &[(Path::new("/t/runner"), Access::ReadOnly), (Path::new("/s"), Access::ReadWrite)],
             None,
@@ -297,7 +292,8 @@ mod tests {
 
     #[test]
     fn without_bubblewrap_the_environment_is_still_cleared() {
-        let command = Sandbox::none().command(Path::new("/t/runner"), &[arg("list")], &[("A", "1".into())], &[], None);
+        let command =
+            Sandbox::none().command(Path::new("/t/runner"), &[OsString::from("list")], &[("A", "1".into())], &[], None);
         assert_eq!(command.get_program(), "/t/runner");
         let envs: Vec<_> = command.get_envs().map(|(k, _)| k.to_string_lossy().into_owned()).collect();
         assert!(envs.contains(&"A".to_owned()) && envs.contains(&"PATH".to_owned()), "{envs:?}");
