@@ -227,6 +227,11 @@ fn reap(pid: libc::pid_t) -> std::io::Result<(std::process::ExitStatus, Duration
 }
 
 /// A pipe whose both ends close on exec (the write end is re-opened as fd 3 in the child).
+/// The lowest descriptor number a pipe given to a child may have: above the numbers the child gets them on
+/// (`RESULT_FD`, `SECRET_FD`), so that dup2-ing one into place never overwrites the other. (A result pipe that landed
+/// on fd 4 and a secret pipe on fd 3 made the child's fd 4 a second copy of the result pipe: no nonce, no result.)
+const FIRST_PIPE_FD: RawFd = 10;
+
 fn pipe() -> std::io::Result<(OwnedFd, OwnedFd)> {
     let mut fds = [0; 2];
     // SAFETY: `fds` has room for the two descriptors pipe2 writes.
@@ -234,7 +239,20 @@ fn pipe() -> std::io::Result<(OwnedFd, OwnedFd)> {
         return Err(std::io::Error::last_os_error());
     }
     // SAFETY: pipe2 succeeded, so both descriptors are open and owned by nobody else.
-    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+    let (read, write) = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
+    Ok((above_child_fds(read)?, above_child_fds(write)?))
+}
+
+/// The same open file on a descriptor numbered [`FIRST_PIPE_FD`] or higher (close-on-exec); the original is closed.
+fn above_child_fds(fd: OwnedFd) -> std::io::Result<OwnedFd> {
+    use std::os::fd::AsRawFd;
+    // SAFETY: plain fcntl on a descriptor we own; on success the new descriptor is ours alone.
+    let moved = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_DUPFD_CLOEXEC, FIRST_PIPE_FD) };
+    if moved < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: fcntl returned a fresh open descriptor.
+    Ok(unsafe { OwnedFd::from_raw_fd(moved) })
 }
 
 /// A thread draining one pipe: keeps the first `cap` bytes, counts the rest.
@@ -305,6 +323,19 @@ mod tests {
         let done = run(sh(script), limits(5), Some(b"s3cr3t")).unwrap();
         assert!(done.success(), "{:?}", done.stderr);
         assert_eq!(String::from_utf8(done.channel).unwrap(), "got s3cr3t env=none\n");
+    }
+
+    #[test]
+    fn pipes_for_a_child_never_sit_on_the_descriptors_they_are_moved_to() {
+        use std::os::fd::AsRawFd;
+        // Whatever low descriptors are free, a pipe's ends come back above RESULT_FD and SECRET_FD: a secret pipe on
+        // fd 3 would be overwritten by the result pipe's dup2 into place in the child.
+        for _ in 0..50 {
+            let (read, write) = pipe().unwrap();
+            assert!(read.as_raw_fd() >= FIRST_PIPE_FD && write.as_raw_fd() >= FIRST_PIPE_FD);
+        }
+        let done = run(sh("echo \"$(cat <&4)\" >&3"), limits(5), Some(b"n0nce")).unwrap();
+        assert_eq!(String::from_utf8(done.channel).unwrap(), "n0nce\n");
     }
 
     #[test]
