@@ -1,7 +1,14 @@
-//! The quality area: the same logic written tidily and untidily differs only in quality, and every deduction is
-//! shown as an evidence line naming file:line.
+//! The quality area: the same logic written tidily (the fraud-scorer reference) and untidily (a fixture) differs only
+//! in quality, and every deduction is shown as an evidence line naming file:line.
 
-use crate::support::{grade_fixture, json, points};
+use crate::support::{Run, grade_fixture, harness, json, points};
+
+/// The tidy side of the pair: the bundled reference, with its own tests, docs and formatting.
+fn grade_tidy(extra: &[&str]) -> Run {
+    let mut args = vec!["grade", "fraud-scorer", "solutions/fraud-scorer/reference"];
+    args.extend_from_slice(extra);
+    harness(&args)
+}
 
 /// Points of one quality signal in a JSON grade.
 fn signal(grade: &serde_json::Value, name: &str) -> f64 {
@@ -12,7 +19,7 @@ fn signal(grade: &serde_json::Value, name: &str) -> f64 {
 
 #[test]
 fn tidy_and_untidy_code_with_the_same_logic_differ_only_in_quality() {
-    let tidy = json(&grade_fixture("tidy", &["--format", "json"]));
+    let tidy = json(&grade_tidy(&["--format", "json"]));
     let untidy = json(&grade_fixture("untidy", &["--format", "json"]));
     for area in ["correctness", "edge_cases", "performance"] {
         assert_eq!(points(&tidy, area), points(&untidy, area), "{area}");
@@ -44,6 +51,6 @@ fn each_quality_deduction_is_an_evidence_line_naming_file_and_line() {
     ] {
         assert!(quality.contains(evidence), "missing {evidence:?} in:\n{quality}");
     }
-    let tidy = grade_fixture("tidy", &[]);
+    let tidy = grade_tidy(&[]);
     assert!(!tidy.stdout.contains("\nQuality\n"), "a tidy grade has no deductions to show:\n{}", tidy.stdout);
 }
