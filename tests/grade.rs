@@ -27,8 +27,13 @@ fn a_wrong_signature_is_an_api_mismatch_not_a_compile_error() {
     let grade = json(&run);
     assert_eq!(grade["verdict"]["kind"], "api_mismatch");
     let diagnostics = grade["verdict"]["diagnostics"].as_str().unwrap();
-    assert!(diagnostics.contains("$SUITE"), "{diagnostics}");
+    assert!(diagnostics.contains("the hidden suite"), "{diagnostics}");
     assert!(diagnostics.contains("expected `Vec<Transaction>`"), "{diagnostics}");
+    assert!(diagnostics.contains("$CANDIDATE/src/lib.rs:"), "the candidate's own line is quoted: {diagnostics}");
+    let suite = std::fs::read_to_string(crate::support::root().join("problems/fraud-scorer/hidden/suite.rs")).unwrap();
+    for line in suite.lines().map(str::trim).filter(|l| l.len() > 12) {
+        assert!(!diagnostics.contains(line), "a hidden suite line leaks: {line}\n{diagnostics}");
+    }
 }
 
 #[test]

@@ -1,13 +1,68 @@
 //! The one owner of toolchain invocations: release, offline cargo builds and clippy runs in the shared target dir,
-//! read through cargo's JSON messages (compiler diagnostics by target, artifacts with their executables), and
-//! `rustfmt --check` from the same toolchain.
+//! each inside the sandbox and seeing only the toolchain, cargo's registry, the job, the target dir and the paths
+//! its phase allows, read through cargo's JSON messages (compiler diagnostics by target, artifacts with their
+//! executables), and `rustfmt --check` from the same toolchain.
 
 use crate::error::{Error, Result};
 use crate::process::{self, Exit, Limits};
+use crate::sandbox::{Access, Sandbox};
 use serde::Deserialize;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 use std::time::Duration;
+
+/// The Rust toolchain builds run: its sysroot (`bin/` holds cargo, rustc, clippy and rustfmt) and cargo's home (the
+/// registry that offline builds read).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Toolchain {
+    pub sysroot: PathBuf,
+    pub cargo_home: PathBuf,
+}
+
+impl Toolchain {
+    /// The toolchain of `$RUSTC`, else of the `rustc` beside `$CARGO`, else of `rustc` on `PATH` (found once).
+    pub fn detect() -> Result<Toolchain> {
+        static FOUND: OnceLock<std::result::Result<Toolchain, String>> = OnceLock::new();
+        FOUND.get_or_init(find_toolchain).clone().map_err(Error::Harness)
+    }
+
+    fn bin(&self, name: &str) -> PathBuf {
+        self.sysroot.join("bin").join(name)
+    }
+
+    /// cargo of this toolchain (the one beside rustc; else whatever `cargo` is on `PATH`).
+    fn cargo(&self) -> PathBuf {
+        Some(self.bin("cargo")).filter(|p| p.is_file()).unwrap_or_else(|| PathBuf::from("cargo"))
+    }
+}
+
+fn find_toolchain() -> std::result::Result<Toolchain, String> {
+    let beside_cargo = std::env::var_os("CARGO").map(PathBuf::from).and_then(|c| Some(c.parent()?.join("rustc")));
+    let rustc = std::env::var_os("RUSTC")
+        .map(PathBuf::from)
+        .or(beside_cargo.filter(|p| p.is_file()))
+        .unwrap_or_else(|| PathBuf::from("rustc"));
+    let out = Command::new(&rustc)
+        .args(["--print", "sysroot"])
+        .output()
+        .map_err(|e| format!("failed to run {} (is Rust installed?): {e}", rustc.display()))?;
+    if !out.status.success() {
+        return Err(format!(
+            "failed to find the Rust toolchain: `{} --print sysroot` failed: {}",
+            rustc.display(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    let sysroot = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .ok_or("failed to find cargo's home (set CARGO_HOME)")?;
+    let canonical = |p: PathBuf| p.canonicalize().unwrap_or(p);
+    Ok(Toolchain { sysroot: canonical(sysroot), cargo_home: canonical(cargo_home) })
+}
 
 /// A compiler diagnostic, attributed to the target it was emitted for.
 #[derive(Debug, Clone)]
@@ -22,6 +77,71 @@ pub struct Diagnostic {
     pub message: String,
     /// File (as cargo reports it: relative to the workspace root) and line of the primary span, if any.
     pub location: Option<(PathBuf, usize)>,
+    /// Where the compiler points, primary spans first.
+    pub spans: Vec<Place>,
+    /// The notes and help under the message.
+    pub children: Vec<Note>,
+}
+
+/// A place a diagnostic points at: a file (as cargo reports it), line and column, its label, and the source line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub file: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    pub label: Option<String>,
+    pub source: Option<String>,
+}
+
+/// A note or help line under a diagnostic, with the places it points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub level: String,
+    pub message: String,
+    pub spans: Vec<Place>,
+}
+
+impl Diagnostic {
+    /// The diagnostic in rustc's layout, but built from its parts so that source lines are quoted only from files
+    /// `may_quote` allows; a place elsewhere (the hidden suite) shows as `elsewhere` with its label, no line.
+    pub fn render_quoting(&self, may_quote: &dyn Fn(&Path) -> bool, shown: &dyn Fn(&Path) -> String) -> String {
+        use std::fmt::Write as _;
+        let mut out = match &self.code {
+            Some(code) => format!("{}[{code}]: {}\n", self.level, self.message),
+            None => format!("{}: {}\n", self.level, self.message),
+        };
+        render_places(&mut out, &self.spans, may_quote, shown);
+        for note in &self.children {
+            if note.spans.is_empty() {
+                let message = note.message.replace('\n', "\n    ");
+                let _ = writeln!(out, "  = {}: {message}", note.level);
+            } else {
+                let _ = writeln!(out, "{}: {}", note.level, note.message);
+                render_places(&mut out, &note.spans, may_quote, shown);
+            }
+        }
+        out
+    }
+}
+
+fn render_places(
+    out: &mut String,
+    places: &[Place],
+    may_quote: &dyn Fn(&Path) -> bool,
+    shown: &dyn Fn(&Path) -> String,
+) {
+    use std::fmt::Write as _;
+    for place in places {
+        let label = place.label.as_deref().map(|l| format!(": {l}")).unwrap_or_default();
+        if may_quote(&place.file) {
+            let _ = writeln!(out, "  --> {}:{}:{}{label}", shown(&place.file), place.line, place.column);
+            if let Some(source) = &place.source {
+                let _ = writeln!(out, "   | {}", source.trim_end());
+            }
+        } else {
+            let _ = writeln!(out, "  --> the hidden suite{label}");
+        }
+    }
 }
 
 /// A built target and the files it produced.
@@ -54,39 +174,48 @@ impl Build {
     }
 }
 
-/// Runs cargo with one target dir and a build timeout.
+/// Runs cargo with one target dir and a build timeout, in the sandbox.
 #[derive(Debug, Clone)]
 pub struct Cargo {
     target_dir: PathBuf,
     timeout: Duration,
+    toolchain: Toolchain,
+    sandbox: Sandbox,
+}
+
+/// What one cargo run may see of the host besides the toolchain, cargo's registry and the target dir: the
+/// workspace's folder (read-write) and other folders or files (read-only).
+#[derive(Debug, Clone, Copy)]
+pub struct Scope<'a> {
+    pub workspace: &'a Path,
+    pub readable: &'a [PathBuf],
 }
 
 impl Cargo {
-    pub fn new(target_dir: PathBuf, timeout: Duration) -> Cargo {
-        Cargo { target_dir, timeout }
+    pub fn new(target_dir: PathBuf, timeout: Duration, toolchain: Toolchain, sandbox: Sandbox) -> Cargo {
+        Cargo { target_dir, timeout, toolchain, sandbox }
     }
 
-    /// `cargo build --release --offline` of one package of the workspace at `manifest`.
-    pub fn build(&self, manifest: &Path, package: &str) -> Result<Build> {
-        self.run(manifest, &["build", "--package", package])
+    /// `cargo build --release --offline` of one package of the workspace in `scope`.
+    pub fn build(&self, scope: Scope, package: &str) -> Result<Build> {
+        self.run(scope, &["build", "--package", package])
     }
 
     /// `cargo test --no-run` of one package: compiles its unit and integration tests.
-    pub fn build_tests(&self, manifest: &Path, package: &str) -> Result<Build> {
-        self.run(manifest, &["test", "--no-run", "--package", package, "--lib", "--tests"])
+    pub fn build_tests(&self, scope: Scope, package: &str) -> Result<Build> {
+        self.run(scope, &["test", "--no-run", "--package", package, "--lib", "--tests"])
     }
 
     /// `cargo clippy` of one package's library and tests with clippy's default lints: checks, links nothing.
-    pub fn clippy(&self, manifest: &Path, package: &str) -> Result<Build> {
-        self.run(manifest, &["clippy", "--package", package, "--lib", "--tests"])
+    pub fn clippy(&self, scope: Scope, package: &str) -> Result<Build> {
+        // cargo-clippy by path: `cargo clippy` would look in cargo's home first and find rustup's proxy there.
+        self.run(scope, &["clippy", "--package", package, "--lib", "--tests"])
     }
 
     /// `rustfmt --check` of `roots` (and the modules they declare) with the settings in `config`: where rustfmt would
     /// change the code. rustfmt is taken from cargo's toolchain (next to `$CARGO`), else from `PATH`.
     pub fn rustfmt(&self, roots: &[PathBuf], config: &Path, edition: &str) -> Formatting {
-        let next_to_cargo =
-            std::env::var_os("CARGO").map(PathBuf::from).and_then(|c| Some(c.parent()?.join("rustfmt")));
-        let rustfmt = next_to_cargo.filter(|p| p.is_file()).unwrap_or_else(|| PathBuf::from("rustfmt"));
+        let rustfmt = Some(self.toolchain.bin("rustfmt")).filter(|p| p.is_file()).unwrap_or_else(|| "rustfmt".into());
         let mut command = Command::new(&rustfmt);
         command.args(["--check", "--color", "never", "--edition", edition, "--config-path"]).arg(config).args(roots);
         let limits = Limits::tool(self.timeout, 4 << 20);
@@ -105,17 +234,10 @@ impl Cargo {
         Formatting::Checked(hunks)
     }
 
-    fn run(&self, manifest: &Path, args: &[&str]) -> Result<Build> {
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let mut command = Command::new(cargo);
-        command
-            .args(args)
-            .args(["--release", "--offline", "--message-format=json", "--manifest-path"])
-            .arg(manifest)
-            .env("CARGO_TARGET_DIR", &self.target_dir)
-            .env("CARGO_TERM_COLOR", "never")
-            .env_remove("RUSTC_WRAPPER")
-            .current_dir(manifest.parent().unwrap_or(Path::new(".")));
+    fn run(&self, scope: Scope, args: &[&str]) -> Result<Build> {
+        std::fs::create_dir_all(&self.target_dir).map_err(|e| Error::io("create", &self.target_dir, e))?;
+        let mut command = self.command(scope, args);
+        command.current_dir(scope.workspace);
         let limits = Limits::tool(self.timeout, 64 << 20);
         let done = process::run(command, limits, None)
             .map_err(|e| Error::Harness(format!("failed to run cargo (is it installed?): {e}")))?;
@@ -142,6 +264,16 @@ impl Cargo {
                         code: message.code.map(|c| c.code),
                         message: message.message,
                         location,
+                        spans: places(&message.spans),
+                        children: message
+                            .children
+                            .iter()
+                            .map(|c| Note {
+                                level: c.level.clone(),
+                                message: c.message.clone(),
+                                spans: places(&c.spans),
+                            })
+                            .collect(),
                     });
                 }
                 Ok(Message::CompilerArtifact { target, profile, fresh, executable, filenames }) => {
@@ -157,6 +289,45 @@ impl Cargo {
             }
         }
         Ok(build)
+    }
+}
+
+impl Cargo {
+    /// The sandboxed cargo command line: cargo and rustc of the toolchain by path (no rustup proxy), a cleared
+    /// environment, the registry and toolchain read-only, the workspace and target dir read-write, and nothing else
+    /// of the host but `scope.readable` (and `/etc/alternatives`, where `cc` points through).
+    fn command(&self, scope: Scope, args: &[&str]) -> Command {
+        let manifest = scope.workspace.join("Cargo.toml");
+        let program = match args.first() {
+            Some(&"clippy") => Some(self.toolchain.bin("cargo-clippy")).filter(|p| p.is_file()),
+            _ => None,
+        };
+        let cargo = self.toolchain.cargo();
+        let mut argv: Vec<OsString> = args.iter().map(OsString::from).collect();
+        argv.extend(["--release", "--offline", "--message-format=json", "--manifest-path"].map(OsString::from));
+        argv.push(manifest.into_os_string());
+        let bin = self.toolchain.sysroot.join("bin");
+        let env = [
+            ("PATH", format!("{}:/usr/bin:/bin", bin.display())),
+            ("CARGO_HOME", self.toolchain.cargo_home.display().to_string()),
+            ("CARGO_TARGET_DIR", self.target_dir.display().to_string()),
+            ("RUSTC", self.toolchain.bin("rustc").display().to_string()),
+            ("CARGO", cargo.display().to_string()),
+            ("CARGO_TERM_COLOR", "never".to_owned()),
+            ("HOME", "/tmp".to_owned()),
+        ];
+        let mut paths = vec![
+            (self.toolchain.sysroot.as_path(), Access::ReadOnly),
+            (self.toolchain.cargo_home.as_path(), Access::ReadOnly),
+            (self.target_dir.as_path(), Access::ReadWrite),
+            (scope.workspace, Access::ReadWrite),
+        ];
+        let alternatives = Path::new("/etc/alternatives");
+        if alternatives.is_dir() {
+            paths.push((alternatives, Access::ReadOnly));
+        }
+        paths.extend(scope.readable.iter().map(|p| (p.as_path(), Access::ReadOnly)));
+        self.sandbox.command(program.as_deref().unwrap_or(&cargo), &argv, &env, &paths, None)
     }
 }
 
@@ -218,6 +389,24 @@ struct CompilerDiagnostic {
     code: Option<Code>,
     #[serde(default)]
     spans: Vec<Span>,
+    #[serde(default)]
+    children: Vec<CompilerDiagnostic>,
+}
+
+/// Spans as places, primary ones first.
+fn places(spans: &[Span]) -> Vec<Place> {
+    let mut sorted: Vec<&Span> = spans.iter().collect();
+    sorted.sort_by_key(|s| !s.is_primary);
+    sorted
+        .into_iter()
+        .map(|s| Place {
+            file: PathBuf::from(&s.file_name),
+            line: s.line_start,
+            column: s.column_start,
+            label: s.label.clone(),
+            source: s.text.first().map(|t| t.text.clone()),
+        })
+        .collect()
 }
 
 #[derive(Deserialize)]
@@ -229,12 +418,81 @@ struct Code {
 struct Span {
     file_name: String,
     line_start: usize,
+    #[serde(default)]
+    column_start: usize,
     is_primary: bool,
+    #[serde(default)]
+    label: Option<String>,
+    #[serde(default)]
+    text: Vec<SpanText>,
+}
+
+#[derive(Deserialize)]
+struct SpanText {
+    text: String,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_build_reads_a_host_file_only_when_its_scope_lists_it() {
+        let sandbox = Sandbox::detect(false).expect("bubblewrap is installed where the tests run");
+        let secret = tempfile::tempdir().unwrap();
+        std::fs::write(secret.path().join("secret.txt"), "hidden").unwrap();
+        let workspace = tempfile::tempdir().unwrap();
+        std::fs::write(
+            workspace.path().join("Cargo.toml"),
+            "[package]\nname = \"probe\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
+        )
+        .unwrap();
+        std::fs::create_dir(workspace.path().join("src")).unwrap();
+        let lib = format!("pub const S: &str = include_str!({:?});\n", secret.path().join("secret.txt"));
+        std::fs::write(workspace.path().join("src/lib.rs"), lib).unwrap();
+        let target = tempfile::tempdir().unwrap();
+        let cargo =
+            Cargo::new(target.path().to_path_buf(), Duration::from_secs(120), Toolchain::detect().unwrap(), sandbox);
+
+        let hidden = cargo.build(Scope { workspace: workspace.path(), readable: &[] }, "probe").unwrap();
+        assert!(!hidden.success, "the build read a file outside its scope");
+        let errors: Vec<_> = hidden.errors_for("probe").iter().map(|d| d.message.clone()).collect();
+        assert!(errors.iter().any(|m| m.contains("couldn't read")), "{errors:?}\n{}", hidden.stderr);
+
+        let readable = [secret.path().to_path_buf()];
+        let shown = cargo.build(Scope { workspace: workspace.path(), readable: &readable }, "probe").unwrap();
+        assert!(shown.success, "{:?}\n{}", shown.diagnostics, shown.stderr);
+    }
+
+    #[test]
+    fn hidden_places_are_named_but_never_quoted() {
+        let place = |file: &str, label: &str, source: &str| Place {
+            file: PathBuf::from(file),
+            line: 3,
+            column: 5,
+            label: Some(label.to_owned()),
+            source: Some(source.to_owned()),
+        };
+        let diagnostic = Diagnostic {
+            target: "runner".into(),
+            level: "error".into(),
+            rendered: String::new(),
+            code: Some("E0308".into()),
+            message: "mismatched types".into(),
+            location: None,
+            spans: vec![place("/bank/hidden/suite.rs", "expected `u32`", "let secret = f(&rows);")],
+            children: vec![Note {
+                level: "note".into(),
+                message: "function defined here".into(),
+                spans: vec![place("candidate/src/lib.rs", "here", "pub fn f(rows: &[u64]) -> u32 {")],
+            }],
+        };
+        let text = diagnostic.render_quoting(&|f| f.starts_with("candidate"), &|f| f.display().to_string());
+        assert!(text.starts_with("error[E0308]: mismatched types\n"), "{text}");
+        assert!(text.contains("--> the hidden suite: expected `u32`"), "{text}");
+        assert!(!text.contains("secret") && !text.contains("suite.rs"), "{text}");
+        assert!(text.contains("--> candidate/src/lib.rs:3:5: here\n   | pub fn f(rows: &[u64]) -> u32 {"), "{text}");
+    }
 
     #[test]
     fn rustfmt_diff_headers_are_read_as_file_and_line() {

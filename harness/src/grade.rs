@@ -1,9 +1,9 @@
 //! Grading one candidate folder against one problem: prepare the job, build, list and run the cases, run the
 //! candidate's own tests, score. Returns data; reporters render it.
 
-use crate::cargo::{Build, Cargo};
+use crate::cargo::{Build, Cargo, Scope, Toolchain};
 use crate::error::{Error, ProblemError, Result};
-use crate::job::{self, Job};
+use crate::job::{self, Job, Phase};
 use crate::layout::Layout;
 use crate::meter::{Meter, Unit};
 use crate::problem::Problem;
@@ -14,7 +14,7 @@ use crate::scaling::{Bench, Finding};
 use crate::trial::{self, CaseResult, Outcome, Settings};
 use harness_protocol::{CaseMeta, FailureReport, Kind, Metrics};
 use serde::Serialize;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Most compiler errors quoted in a verdict.
@@ -135,28 +135,26 @@ pub fn grade(layout: &Layout, problem: &Problem, candidate: &Path, options: Opti
             return Ok(grade);
         }
     };
-    let cargo = Cargo::new(layout.target_dir(), problem.manifest.limits.build_timeout());
-
-    let started = Instant::now();
-    let build = cargo.build(&job.manifest(), &job.runner)?;
-    grade.timings.build_secs = started.elapsed().as_secs_f64();
-    grade.compiled = build
-        .artifacts
-        .iter()
-        .filter(|a| !a.fresh)
-        .map(|a| if a.target == job.runner { "runner".to_owned() } else { a.target.clone() })
-        .collect();
-    let verdict = build_verdict(layout, problem, &job, &build)?;
-    let runner = build.artifacts.iter().find(|a| a.target == job.runner).and_then(|a| a.executable.clone());
+    let target_dir = layout.target_dir();
+    std::fs::create_dir_all(&target_dir).map_err(|e| Error::io("create", &target_dir, e))?;
+    let target_dir = target_dir.canonicalize().map_err(|e| Error::io("find", &target_dir, e))?;
+    let cargo =
+        Cargo::new(target_dir, problem.manifest.limits.build_timeout(), Toolchain::detect()?, jail.sandbox.clone());
+    let candidate_scope = job.visible(Phase::Candidate);
+    let scope = Scope { workspace: job.root(), readable: &candidate_scope };
     // Registered before any early return, so a failed build's candidate artifacts are removed too.
-    let mut cleanup = Cleanup { layout, job: &job, builds: vec![build] };
-    if let Some(verdict) = verdict {
-        grade.verdict = verdict;
-        return Ok(grade);
-    }
-    let runner =
-        runner.ok_or_else(|| Error::Harness("failed to find the runner executable in cargo's output".to_owned()))?;
-
+    let mut cleanup = Cleanup { layout, job: &job, builds: Vec::new() };
+    let started = Instant::now();
+    let built = build(&cargo, layout, problem, &job, &mut cleanup.builds);
+    grade.timings.build_secs = started.elapsed().as_secs_f64();
+    grade.compiled = compiled(&job, &cleanup.builds);
+    let runner = match built? {
+        Ok(runner) => runner,
+        Err(verdict) => {
+            grade.verdict = verdict;
+            return Ok(grade);
+        }
+    };
     let runner = jail.admit(&runner)?;
     let settings = Settings { seed: options.seed, jobs: options.jobs, jail: &jail };
     let bench = Bench { runner: &runner, problem, settings, meter: &meter };
@@ -170,10 +168,10 @@ pub fn grade(layout: &Layout, problem: &Problem, candidate: &Path, options: Opti
     }
 
     let started = Instant::now();
-    let tests = cargo.build_tests(&job.manifest(), &job.candidate_package)?;
+    let tests = cargo.build_tests(scope, &job.candidate_package)?;
     grade.timings.tests_secs = started.elapsed().as_secs_f64();
     let started = Instant::now();
-    let clippy = cargo.clippy(&job.manifest(), &job.candidate_package)?;
+    let clippy = cargo.clippy(scope, &job.candidate_package)?;
     let rustfmt = cargo.rustfmt(&job.crate_roots(), &job.rustfmt_config(), &job.edition);
     let lint_secs = started.elapsed().as_secs_f64();
     let started = Instant::now();
@@ -264,6 +262,56 @@ fn apply(case: &mut CaseResult, finding: Finding) {
     }
 }
 
+/// Builds the job in its two phases (each cargo run kept in `builds`): the candidate's library beside a stub
+/// runner, seeing nothing hidden; then the runner, which sees the suite and the reference and must find the
+/// candidate's library up to date. The runner's executable, or the candidate's verdict when either build fails.
+fn build(
+    cargo: &Cargo,
+    layout: &Layout,
+    problem: &Problem,
+    job: &Job,
+    builds: &mut Vec<Build>,
+) -> Result<std::result::Result<PathBuf, Verdict>> {
+    let candidate_scope = job.visible(Phase::Candidate);
+    let build = cargo.build(Scope { workspace: job.root(), readable: &candidate_scope }, &job.runner)?;
+    let verdict = build_verdict(layout, problem, job, &build)?;
+    builds.push(build);
+    if let Some(verdict) = verdict {
+        return Ok(Err(verdict));
+    }
+    job.enter(Phase::Runner)?;
+    let runner_scope = job.visible(Phase::Runner);
+    let build = cargo.build(Scope { workspace: job.root(), readable: &runner_scope }, &job.runner);
+    job.enter(Phase::Candidate)?;
+    let build = build?;
+    let recompiled = build.artifacts.iter().any(|a| a.target == "candidate" && !a.fresh);
+    let verdict = build_verdict(layout, problem, job, &build)?;
+    let runner = build.artifacts.iter().find(|a| a.target == job.runner).and_then(|a| a.executable.clone());
+    builds.push(build);
+    if recompiled {
+        return Err(Error::Harness(
+            "failed to build the runner: cargo compiled the candidate again while the hidden suite was visible"
+                .to_owned(),
+        ));
+    }
+    if let Some(verdict) = verdict {
+        return Ok(Err(verdict));
+    }
+    runner.map(Ok).ok_or_else(|| Error::Harness("failed to find the runner executable in cargo's output".to_owned()))
+}
+
+/// The targets cargo compiled (not found up to date) over `builds`, the runner named `runner`, each once.
+fn compiled(job: &Job, builds: &[Build]) -> Vec<String> {
+    let mut compiled = Vec::new();
+    for artifact in builds.iter().flat_map(|b| &b.artifacts).filter(|a| !a.fresh) {
+        let name = if artifact.target == job.runner { "runner".to_owned() } else { artifact.target.clone() };
+        if !compiled.contains(&name) {
+            compiled.push(name);
+        }
+    }
+    compiled
+}
+
 /// `None` when the build succeeded; otherwise the verdict for the candidate, or an error when the problem itself
 /// (its reference or suite) or the harness is at fault.
 fn build_verdict(layout: &Layout, problem: &Problem, job: &Job, build: &Build) -> Result<Option<Verdict>> {
@@ -295,7 +343,17 @@ fn build_verdict(layout: &Layout, problem: &Problem, job: &Job, build: &Build) -
     }
     let runner_errors = build.errors_for(&job.runner);
     if !runner_errors.is_empty() {
-        return Ok(Some(Verdict::ApiMismatch { diagnostics: quote(runner_errors) }));
+        // The runner's errors point into the hidden suite: quote the candidate's lines, never the suite's.
+        let candidate = job.candidate_dir();
+        let may_quote = |file: &Path| file.starts_with("candidate") || file.starts_with(&candidate);
+        let shown = |file: &Path| format!("$CANDIDATE/{}", job.relative(file));
+        let rendered: String = runner_errors
+            .iter()
+            .take(MAX_DIAGNOSTICS)
+            .map(|d| d.render_quoting(&may_quote, &shown))
+            .collect::<Vec<_>>()
+            .join("\n");
+        return Ok(Some(Verdict::ApiMismatch { diagnostics: cap(&job.scrub(&rendered)) }));
     }
     Ok(Some(Verdict::CompileError { diagnostics: cap(&job.scrub(build.stderr.trim())) }))
 }

@@ -1,5 +1,10 @@
 //! A grading job's working copy: the candidate's sources copied into a temp dir under a generated manifest, and a
 //! generated runner crate that includes the hidden suite and depends on the candidate and the reference by path.
+//!
+//! A job is built in two phases. In the candidate phase the runner is a stub with the same dependencies minus the
+//! reference, so the candidate's library compiles exactly as the runner will link it while nothing hidden exists in
+//! the job or is visible to the build; in the runner phase the real runner is compiled against the candidate's
+//! (then up to date) library, with the suite and reference visible and no candidate source compiled.
 
 use crate::error::{Error, Result};
 use crate::layout::Layout;
@@ -34,6 +39,31 @@ pub struct Job {
     /// The candidate's Rust edition (its Cargo.toml's, else 2024).
     pub edition: String,
     suite: PathBuf,
+    /// The runner's manifest and `main.rs` in each phase.
+    stub: RunnerFiles,
+    runner_files: RunnerFiles,
+    /// The pinned lock file, restored before each phase (a phase may prune entries the other needs).
+    lock: Vec<u8>,
+    /// Host paths a build reads besides the job dir: the support library's (public) workspace, and, only in the
+    /// runner phase, the hidden suite's folder and the reference.
+    public: Vec<PathBuf>,
+    hidden: Vec<PathBuf>,
+}
+
+#[derive(Debug)]
+struct RunnerFiles {
+    manifest: String,
+    main: String,
+}
+
+/// Which of a job's two builds it is set up for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// The candidate's library (and its tests and lints) with a stub runner: no hidden file is in the job or
+    /// visible to the build.
+    Candidate,
+    /// The runner with the hidden suite and the reference, against the candidate's library built before.
+    Runner,
 }
 
 impl Job {
@@ -43,6 +73,28 @@ impl Job {
 
     pub fn manifest(&self) -> PathBuf {
         self.root().join("Cargo.toml")
+    }
+
+    /// Writes the runner (a stub, or the real one) and the pinned lock file for `phase`.
+    pub fn enter(&self, phase: Phase) -> Result<()> {
+        let files = match phase {
+            Phase::Candidate => &self.stub,
+            Phase::Runner => &self.runner_files,
+        };
+        let runner_dir = self.root().join("runner");
+        write(&runner_dir.join("Cargo.toml"), &files.manifest)?;
+        write(&runner_dir.join("src").join("main.rs"), &files.main)?;
+        let lock = self.root().join("Cargo.lock");
+        std::fs::write(&lock, &self.lock).map_err(|e| Error::io("write", &lock, e))
+    }
+
+    /// The host paths (besides the job dir, the toolchain and the target dir) a build in `phase` may read.
+    pub fn visible(&self, phase: Phase) -> Vec<PathBuf> {
+        let mut paths = self.public.clone();
+        if phase == Phase::Runner {
+            paths.extend(self.hidden.iter().cloned());
+        }
+        paths
     }
 
     /// The copy of the candidate's crate.
@@ -115,7 +167,24 @@ pub fn prepare(layout: &Layout, problem: &Problem, candidate: &Path) -> Result<s
     let runner = format!("runner_{}_{id}", std::process::id());
     let candidate_package = format!("candidate_{}_{id}", std::process::id());
     let edition = dependencies.edition.clone().unwrap_or_else(|| "2024".to_owned());
-    let job = Job { dir, runner, candidate_package, edition, suite: problem.suite_path() };
+    let reference = canonical(&layout.solutions_dir(&problem.slug).join("reference"))?;
+    let suite = canonical(&problem.suite_path())?;
+    let support = canonical(&layout.support_crate())?;
+    let lock_file = layout.lock_file();
+    let lock = std::fs::read(&lock_file).map_err(|e| Error::io("read", &lock_file, e))?;
+    let runners = Runners { name: &runner, candidate: &candidate_package, reference: &reference, suite: &suite };
+    let job = Job {
+        dir,
+        stub: runners.stub(&support)?,
+        runner_files: runners.real(&support)?,
+        runner,
+        candidate_package,
+        edition,
+        lock,
+        public: support_workspace(&support),
+        hidden: vec![suite.parent().unwrap_or(&suite).to_path_buf(), reference],
+        suite,
+    };
 
     let candidate_dir = job.root().join("candidate");
     let mut budget = CopyBudget { bytes: 0, files: 0 };
@@ -129,41 +198,96 @@ pub fn prepare(layout: &Layout, problem: &Problem, candidate: &Path) -> Result<s
     }
     write(&candidate_dir.join("Cargo.toml"), &candidate_manifest(&job.candidate_package, &dependencies))?;
 
-    let reference = layout.solutions_dir(&problem.slug).join("reference");
-    let reference_package = package_name(&reference.join("Cargo.toml"))?;
-    let runner_dir = job.root().join("runner");
-    write(
-        &runner_dir.join("Cargo.toml"),
-        &format!(
-            "[package]\nname = {name}\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
-             [dependencies]\ncandidate = {{ path = \"../candidate\", package = {candidate} }}\n\
-             reference = {{ path = {reference}, package = {reference_package} }}\n\
-             harness-support = {{ path = {support} }}\n",
-            name = toml_str(&job.runner),
-            candidate = toml_str(&job.candidate_package),
-            reference = toml_str(&reference.to_string_lossy()),
-            reference_package = toml_str(&reference_package),
-            support = toml_str(&layout.support_crate().to_string_lossy()),
-        ),
-    )?;
-    write(
-        &runner_dir.join("src").join("main.rs"),
-        &format!(
-            "// Generated by the harness: the hidden suite, run through the support library's protocol.\n\
-             #[path = {suite:?}]\nmod suite;\n\n\
-             fn main() -> std::process::ExitCode {{\n    harness_support::main(suite::cases())\n}}\n",
-            suite = problem.suite_path().to_string_lossy(),
-        ),
-    )?;
     write(
         &job.manifest(),
         "[workspace]\nresolver = \"3\"\nmembers = [\"candidate\", \"runner\"]\n\n\
          [profile.release]\noverflow-checks = true\n",
     )?;
-    let lock = layout.lock_file();
-    std::fs::copy(&lock, job.root().join("Cargo.lock")).map_err(|e| Error::io("copy", &lock, e))?;
+    job.enter(Phase::Candidate)?;
     write(&job.rustfmt_config(), &rustfmt_config(candidate))?;
     Ok(Ok(job))
+}
+
+/// What the two runners of a job are generated from.
+struct Runners<'a> {
+    name: &'a str,
+    candidate: &'a str,
+    reference: &'a Path,
+    suite: &'a Path,
+}
+
+impl Runners<'_> {
+    /// The runner phase's crate: the hidden suite, run through the support library's protocol.
+    fn real(&self, support: &Path) -> Result<RunnerFiles> {
+        let reference_package = package_name(&self.reference.join("Cargo.toml"))?;
+        let manifest = format!(
+            "[package]\nname = {name}\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
+             [dependencies]\ncandidate = {{ path = \"../candidate\", package = {candidate} }}\n\
+             reference = {{ path = {reference}, package = {reference_package} }}\n\
+             harness-support = {{ path = {support} }}\n",
+            name = toml_str(self.name),
+            candidate = toml_str(self.candidate),
+            reference = toml_str(&self.reference.to_string_lossy()),
+            reference_package = toml_str(&reference_package),
+            support = toml_str(&support.to_string_lossy()),
+        );
+        let main = format!(
+            "// Generated by the harness: the hidden suite, run through the support library's protocol.\n\
+             #[path = {suite:?}]\nmod suite;\n\n\
+             fn main() -> std::process::ExitCode {{\n    harness_support::main(suite::cases())\n}}\n",
+            suite = self.suite.to_string_lossy(),
+        );
+        Ok(RunnerFiles { manifest, main })
+    }
+
+    /// The candidate phase's stand-in: the real runner's dependencies with the reference's own dependencies in place
+    /// of the reference, so features unify as they will in the runner phase and the candidate's library built now is
+    /// the one the runner phase links (cargo then finds it up to date and compiles no candidate source there).
+    fn stub(&self, support: &Path) -> Result<RunnerFiles> {
+        let path = self.reference.join("Cargo.toml");
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;
+        let reference: toml::Table = toml::from_str(&text)
+            .map_err(|e| Error::Harness(format!("failed to parse {}: {}", path.display(), e.message().trim())))?;
+        let mut dependencies =
+            reference.get("dependencies").and_then(toml::Value::as_table).cloned().unwrap_or_default();
+        let entry = |pairs: &[(&str, &str)]| {
+            toml::Value::Table(pairs.iter().map(|(k, v)| ((*k).to_owned(), toml::Value::from(*v))).collect())
+        };
+        dependencies.insert("candidate".into(), entry(&[("path", "../candidate"), ("package", self.candidate)]));
+        dependencies.insert("harness-support".into(), entry(&[("path", &support.to_string_lossy())]));
+        let mut package = toml::Table::new();
+        package.insert("name".into(), self.name.into());
+        package.insert("version".into(), "0.1.0".into());
+        package.insert("edition".into(), "2024".into());
+        package.insert("publish".into(), false.into());
+        let mut manifest = toml::Table::new();
+        manifest.insert("package".into(), package.into());
+        manifest.insert("dependencies".into(), dependencies.into());
+        let manifest = toml::to_string(&manifest)
+            .map_err(|e| Error::Harness(format!("failed to write the stub runner's manifest: {e}")))?;
+        let main = "// Generated by the harness: a stand-in while the candidate builds; nothing hidden is here.\n\
+                    fn main() {}\n"
+            .to_owned();
+        Ok(RunnerFiles { manifest: format!("# Generated by the harness.\n{manifest}"), main })
+    }
+}
+
+/// The support library's workspace as a build must see it: its crates' folder and the workspace manifest they
+/// inherit settings from (nothing of the problem bank).
+fn support_workspace(support: &Path) -> Vec<PathBuf> {
+    let Some(crates) = support.parent() else { return vec![support.to_path_buf()] };
+    let mut paths = vec![crates.to_path_buf()];
+    if let Some(root) = crates.parent() {
+        let manifest = root.join("Cargo.toml");
+        if manifest.is_file() {
+            paths.push(manifest);
+        }
+    }
+    paths
+}
+
+fn canonical(path: &Path) -> Result<PathBuf> {
+    path.canonicalize().map_err(|e| Error::io("find", path, e))
 }
 
 /// Settings that would let a candidate switch the formatting check off rather than format.
@@ -340,6 +464,45 @@ fn toml_str(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn files_mention(dir: &Path, needle: &str) -> Vec<PathBuf> {
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap().map(std::result::Result::unwrap) {
+            let path = entry.path();
+            if path.is_dir() {
+                found.extend(files_mention(&path, needle));
+            } else if std::fs::read_to_string(&path).is_ok_and(|text| text.contains(needle)) {
+                found.push(path);
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn in_the_candidate_phase_nothing_hidden_is_in_the_job_or_visible_to_its_build() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let layout = Layout::discover(Some(root.to_path_buf())).unwrap();
+        let problem = layout.problem("top-k-merchants").unwrap();
+        let reference = layout.solutions_dir("top-k-merchants").join("reference");
+        let job = prepare(&layout, &problem, &reference).unwrap().unwrap();
+        let suite = problem.suite_path().canonicalize().unwrap();
+        let reference = reference.canonicalize().unwrap();
+        let hidden = [suite.parent().unwrap().to_path_buf(), reference.clone()];
+
+        let marks = [suite.to_string_lossy().into_owned(), reference.to_string_lossy().into_owned()];
+        for mark in &marks {
+            assert_eq!(files_mention(job.root(), mark), Vec::<PathBuf>::new(), "{mark} is in the job");
+        }
+        let visible = job.visible(Phase::Candidate);
+        assert!(hidden.iter().all(|h| !visible.iter().any(|v| h.starts_with(v))), "{visible:?}");
+        assert!(visible.iter().any(|v| layout.support_crate().canonicalize().unwrap().starts_with(v)));
+
+        job.enter(Phase::Runner).unwrap();
+        assert_eq!(files_mention(job.root(), &marks[0]).len(), 1, "the runner includes the suite");
+        assert_eq!(files_mention(job.root(), &marks[1]).len(), 1, "the runner depends on the reference");
+        let visible = job.visible(Phase::Runner);
+        assert!(hidden.iter().all(|h| visible.contains(h)), "{visible:?}");
+    }
 
     fn crate_with(manifest: &str) -> TempDir {
         let dir = tempfile::tempdir().unwrap();

@@ -82,6 +82,12 @@ impl Sandbox {
                 "privileges: a uid of the grade's own when started as root, no capabilities, no_new_privs".to_owned(),
             );
             active.push("environment: cleared (only the harness's own variables)".to_owned());
+            active.push(
+                "builds: cargo in bubblewrap too, in two phases: the candidate's library first, seeing nothing \
+                 hidden; then the runner, the only build that sees the suite and reference, compiling no candidate \
+                 source"
+                    .to_owned(),
+            );
         }
         active.push("rlimits: CPU time, address space, file size, open files, processes, no core dumps".to_owned());
         active.push(if self.bwrap.is_some() {
@@ -104,7 +110,7 @@ impl Sandbox {
     ) -> Command {
         let Some(bwrap) = &self.bwrap else {
             let mut command = Command::new(program);
-            command.args(args).env_clear().envs(env.iter().map(|(k, v)| (k, v))).env("PATH", "/usr/bin:/bin");
+            command.args(args).env_clear().env("PATH", "/usr/bin:/bin").envs(env.iter().map(|(k, v)| (k, v)));
             return command;
         };
         let mut command = Command::new(bwrap);

@@ -76,6 +76,8 @@ mod tests {
             code: code.map(str::to_owned),
             message: format!("{} here", code.unwrap_or("summary")),
             location: Some((PathBuf::from("candidate/src/lib.rs"), line)),
+            spans: Vec::new(),
+            children: Vec::new(),
         }
     }
 
