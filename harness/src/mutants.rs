@@ -6,7 +6,7 @@
 use crate::error::{Error, ProblemError, Result};
 use crate::job;
 use crate::layout::Layout;
-use crate::problem::Problem;
+use crate::problem::{EquivalentMutant, Problem};
 use crate::process::{self, Exit, Limits};
 use serde::Serialize;
 use std::fmt::Write;
@@ -30,6 +30,9 @@ pub struct MutationScore {
     pub timeouts: usize,
     /// Mutants that did not compile: not counted.
     pub unviable: usize,
+    /// Survivors the problem declares equivalent to the reference (`[[equivalent_mutants]]`), with the reason:
+    /// not counted either.
+    pub equivalent: Vec<(String, String)>,
 }
 
 impl MutationScore {
@@ -79,13 +82,28 @@ pub fn score(layout: &Layout, problem: &Problem) -> Result<MutationScore> {
             problem.slug, problem.slug
         )));
     }
+    let (equivalent, missed) = split_equivalent(lines(&read("missed.txt")), &problem.manifest.equivalent_mutants);
     Ok(MutationScore {
         problem: problem.slug.clone(),
         caught: lines(&read("caught.txt")).len(),
-        missed: lines(&read("missed.txt")),
+        missed,
         timeouts: lines(&read("timeout.txt")).len(),
         unviable: lines(&read("unviable.txt")).len(),
+        equivalent,
     })
+}
+
+/// Survivors split into those the problem declares equivalent (with the reason) and the rest.
+fn split_equivalent(survivors: Vec<String>, declared: &[EquivalentMutant]) -> (Vec<(String, String)>, Vec<String>) {
+    let mut equivalent = Vec::new();
+    let mut missed = Vec::new();
+    for survivor in survivors {
+        match declared.iter().find(|d| survivor.contains(&d.mutant)) {
+            Some(d) => equivalent.push((survivor, d.why.clone())),
+            None => missed.push(survivor),
+        }
+    }
+    (equivalent, missed)
 }
 
 /// The mutated crate: a copy of the reference's sources as package `candidate`, whose one test target is the
@@ -180,6 +198,7 @@ mod tests {
             missed: vec!["src/lib.rs:3:5: replace f -> u64 with 0".into()],
             timeouts: 1,
             unviable: 9,
+            equivalent: vec![("src/lib.rs:9:1: replace eq -> bool with true".into(), "unused".into())],
         };
         assert!((score.share().unwrap() - 7.0 / 8.0).abs() < 1e-12);
         assert_eq!(MutationScore::default().share(), None);
@@ -191,6 +210,18 @@ mod tests {
         let failed = r#"{"outcomes": [{"scenario": "Baseline", "summary": "BuildFailed"}], "total_mutants": 3}"#;
         assert_eq!(baseline_failure(ok), None);
         assert_eq!(baseline_failure(failed).as_deref(), Some("BuildFailed"));
+    }
+
+    #[test]
+    fn only_survivors_matching_a_declared_equivalent_are_set_apart() {
+        let declared = [EquivalentMutant { mutant: "replace > with >= in select".into(), why: "same order".into() }];
+        let survivors = vec![
+            "src/lib.rs:73:21: replace > with >= in select".to_owned(),
+            "src/lib.rs:80:9: replace > with < in select".to_owned(),
+        ];
+        let (equivalent, missed) = split_equivalent(survivors, &declared);
+        assert_eq!(equivalent, [("src/lib.rs:73:21: replace > with >= in select".to_owned(), "same order".to_owned())]);
+        assert_eq!(missed, ["src/lib.rs:80:9: replace > with < in select"]);
     }
 
     #[test]

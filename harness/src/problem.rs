@@ -141,6 +141,18 @@ pub struct Manifest {
     pub budget: Budget,
     #[serde(default)]
     pub scaling: ScalingSizes,
+    /// Mutants of the reference no test can tell from it (`harness verify --mutants` lists them apart).
+    #[serde(default)]
+    pub equivalent_mutants: Vec<EquivalentMutant>,
+}
+
+/// A mutant of the reference that behaves exactly like it, and why: `mutant` is matched as a substring of
+/// cargo-mutants' description (`replace > with >= in select`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EquivalentMutant {
+    pub mutant: String,
+    pub why: String,
 }
 
 /// A loaded, validated problem package.

@@ -350,6 +350,7 @@ pub(crate) mod tests {
                 limits: crate::problem::Limits::default(),
                 budget: crate::problem::Budget::default(),
                 scaling: crate::problem::ScalingSizes::default(),
+                equivalent_mutants: Vec::new(),
             },
         }
     }

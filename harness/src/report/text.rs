@@ -538,13 +538,14 @@ pub fn mutation_progress(score: &MutationScore) -> String {
 
 /// The mutation table and every surviving mutant, so an author knows which case to add.
 pub fn mutation_scores(scores: &[MutationScore]) -> String {
-    let mut t = table(&["Problem", "Caught", "Timed out", "Missed", "Unviable", "Caught share"]);
+    let mut t = table(&["Problem", "Caught", "Timed out", "Missed", "Equivalent", "Unviable", "Caught share"]);
     for s in scores {
         t.add_row(vec![
             Cell::new(&s.problem),
             Cell::new(s.caught).set_alignment(CellAlignment::Right),
             Cell::new(s.timeouts).set_alignment(CellAlignment::Right),
             Cell::new(s.missed.len()).set_alignment(CellAlignment::Right),
+            Cell::new(s.equivalent.len()).set_alignment(CellAlignment::Right),
             Cell::new(s.unviable).set_alignment(CellAlignment::Right),
             Cell::new(s.share().map_or("–".to_owned(), |x| format!("{:.0}%", x * 100.0)))
                 .set_alignment(CellAlignment::Right),
@@ -555,6 +556,12 @@ pub fn mutation_scores(scores: &[MutationScore]) -> String {
         let _ = writeln!(out, "\nSurvivors in {} (add a case that tells them from the reference):", s.problem);
         for mutant in &s.missed {
             let _ = writeln!(out, "  {mutant}");
+        }
+    }
+    for s in scores.iter().filter(|s| !s.equivalent.is_empty()) {
+        let _ = writeln!(out, "\nDeclared equivalent in {} (not counted):", s.problem);
+        for (mutant, why) in &s.equivalent {
+            let _ = writeln!(out, "  {mutant}: {why}");
         }
     }
     out

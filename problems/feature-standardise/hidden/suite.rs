@@ -79,6 +79,15 @@ pub fn cases() -> Vec<Case> {
         case("uses_the_population_std", Kind::Correctness, "numpy's default is ddof 0: divide by n, not n - 1")
             .check(|| expect_eq(&cand_std(&vec![vec![1.0], vec![3.0]]), &Ok(vec![vec![-1.0], vec![1.0]]))),
         case(
+            "keeps_its_precision_far_from_zero",
+            Kind::Correctness,
+            "timestamps near 1.7e9 spread over thousands: E[x²] − E[x]² cancels to noise, two passes (or Welford) do not",
+        )
+        .check(|| {
+            let m = vec![vec![1_700_000_000.0], vec![1_700_001_000.0], vec![1_700_007_000.0]];
+            expect_eq(&cand_std(&m), &refr_std(&m))
+        }),
+        case(
             "ragged_rows_are_an_error",
             Kind::Correctness,
             "a row of the wrong width is a data bug to report, not to pad or truncate",
