@@ -39,6 +39,10 @@ fn fixtures() -> Vec<PathBuf> {
         .filter(|p| p.is_dir())
         .collect();
     dirs.sort();
+    // `HOSTILE_ONLY=fork` runs the fixtures whose name contains `fork` (while working on one attack).
+    if let Ok(only) = std::env::var("HOSTILE_ONLY") {
+        dirs.retain(|d| d.file_name().is_some_and(|n| n.to_string_lossy().contains(&only)));
+    }
     dirs
 }
 
@@ -229,6 +233,8 @@ fn every_hostile_submission_ends_in_its_verdict_and_escapes_nothing() {
         }
     }
     eprintln!("{}", table.join("\n"));
-    assert!(table.len() >= 15, "the hostile suite has {} submissions", table.len());
+    if std::env::var_os("HOSTILE_ONLY").is_none() {
+        assert!(table.len() >= 15, "the hostile suite has {} submissions", table.len());
+    }
     assert!(failures.is_empty(), "{}\n\n{}", failures.join("\n"), table.join("\n"));
 }

@@ -174,6 +174,9 @@ impl Build {
     }
 }
 
+/// The address space each process of a build (cargo, rustc, the linker) may map.
+const BUILD_ADDRESS_SPACE: u64 = 8 << 30;
+
 /// Runs cargo with one target dir and a build timeout, in the sandbox.
 #[derive(Debug, Clone)]
 pub struct Cargo {
@@ -238,7 +241,9 @@ impl Cargo {
         std::fs::create_dir_all(&self.target_dir).map_err(|e| Error::io("create", &self.target_dir, e))?;
         let mut command = self.command(scope, args);
         command.current_dir(scope.workspace);
-        let limits = Limits::tool(self.timeout, 64 << 20);
+        // Each compiler process gets an address-space cap: a type-level or const-eval bomb that eats memory ends as a
+        // failed build (a compile error verdict), not as a machine out of memory.
+        let limits = Limits { address_space: Some(BUILD_ADDRESS_SPACE), ..Limits::tool(self.timeout, 64 << 20) };
         let done = process::run(command, limits, None)
             .map_err(|e| Error::Harness(format!("failed to run cargo (is it installed?): {e}")))?;
         let mut build = Build {
