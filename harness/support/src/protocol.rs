@@ -20,6 +20,12 @@ impl Channel {
     /// environment so code run later does not see them.
     pub fn from_env() -> Option<Channel> {
         let fd: i32 = std::env::var(ENV_RESULT_FD).ok()?.parse().ok()?;
+        // SAFETY: plain prctl. From here on this process is not dumpable: its /proc/self/mem and /proc/self/fd belong
+        // to root and no other process of its user may ptrace it, so neither the candidate's code (which the harness
+        // compiles with `forbid(unsafe_code)`) nor a process it starts can read the nonce out of this memory.
+        unsafe {
+            libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
+        }
         let secret_fd: Option<i32> = std::env::var(ENV_SECRET_FD).ok().and_then(|s| s.parse().ok());
         let mut nonce = String::new();
         if let Some(secret_fd) = secret_fd {
@@ -33,8 +39,12 @@ impl Channel {
             std::env::remove_var(ENV_RESULT_FD);
             std::env::remove_var(ENV_SECRET_FD);
         }
-        // SAFETY: the harness opened this descriptor for us and nothing else in this process owns it.
-        let file = unsafe { File::from_raw_fd(fd) };
+        // SAFETY: the harness opened this descriptor for us and nothing else in this process owns it. Close-on-exec:
+        // a process the candidate's code starts (a shell) must not inherit the channel and write a record on it.
+        let file = unsafe {
+            libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC);
+            File::from_raw_fd(fd)
+        };
         Some(Channel { file, nonce })
     }
 
