@@ -13,8 +13,9 @@
 //! UDP) bind or connect at all, and no signals or abstract unix sockets beyond the program's own processes. A path
 //! that does not exist is skipped. On a kernel without Landlock the program runs unrestricted.
 //!
-//! `--probe` prints what would be enforced (`fully enforced abi 7`, `partially enforced abi 3`, `not enforced`) and
-//! exits 0.
+//! `--probe` prints what would be enforced and exits 0: `fully enforced abi 10`, `partially enforced abi 7` (a kernel
+//! older than the newest ABI the crate knows: every right of ABI 7 is enforced, the later ones do not exist there) or
+//! `not enforced`.
 //!
 //! Exit code 125: the arguments are wrong, or the restriction or the `exec` failed (one line on stderr,
 //! `harness-confine: failed to …`). Otherwise the exit code is the program's.
@@ -100,7 +101,7 @@ fn restrict(ro: &[PathBuf], rw: &[PathBuf]) -> Result<RestrictionStatus, String>
         .map_err(|error| format!("failed to restrict itself with Landlock: {error}"))
 }
 
-/// `fully enforced abi 7`, `partially enforced abi 3` (an older kernel: fewer rights) or `not enforced`.
+/// `fully enforced abi 10`, `partially enforced abi 7` (an older kernel: only its ABI's rights) or `not enforced`.
 fn describe(status: &RestrictionStatus) -> String {
     match (&status.ruleset, status.landlock) {
         (RulesetStatus::NotEnforced, _) | (_, LandlockStatus::NotEnabled | LandlockStatus::NotImplemented) => {
