@@ -6,7 +6,8 @@ use std::ffi::OsString;
 use std::path::Path;
 use std::process::{Command, Output};
 
-const LAUNCHER: &str = env!("CARGO_BIN_EXE_harness-confine");
+/// The harness executable, which is the launcher when started as `harness-confine`.
+const HARNESS: &str = env!("CARGO_BIN_EXE_harness");
 /// What a dynamically linked program in `/usr/bin` needs to start (the links are skipped where they are symlinks
 /// into `/usr`, or missing).
 const SYSTEM: [&str; 8] = ["--ro", "/usr", "--ro", "/lib", "--ro", "/lib64", "--ro", "/bin"];
@@ -28,7 +29,8 @@ fn has_landlock(test: &str) -> bool {
 }
 
 fn confine(args: &[&str]) -> Output {
-    Command::new(LAUNCHER).args(args).output().expect("the launcher starts")
+    use std::os::unix::process::CommandExt;
+    Command::new(HARNESS).arg0("harness-confine").args(args).output().expect("the launcher starts")
 }
 
 fn text(bytes: &[u8]) -> String {

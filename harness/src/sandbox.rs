@@ -64,14 +64,23 @@ pub struct Layers {
 }
 
 impl Sandbox {
-    /// bubblewrap when it works here; otherwise an error, unless `allow_unsandboxed` (self-assessment on a machine
-    /// without it), in which case candidate code runs with process groups and rlimits only.
+    /// bubblewrap with Landlock inside when both work here; otherwise an error, unless `allow_unsandboxed`
+    /// (self-assessment on a machine without them), in which case candidate code runs in bubblewrap alone, or, without
+    /// bubblewrap, with process groups and rlimits only.
     pub fn detect(allow_unsandboxed: bool) -> Result<Sandbox> {
         static PROBE: OnceLock<std::result::Result<PathBuf, String>> = OnceLock::new();
         match PROBE.get_or_init(probe) {
             Ok(bwrap) => {
                 static LANDLOCK: OnceLock<Option<Landlock>> = OnceLock::new();
                 let landlock = LANDLOCK.get_or_init(|| probe_landlock(bwrap)).clone();
+                if landlock.is_none() && !allow_unsandboxed {
+                    return Err(Error::Harness(
+                        "failed to start the sandbox: Landlock is not enforced inside bubblewrap here (a kernel \
+                         without Landlock, or the harness executable not found to act as its launcher: set \
+                         HARNESS_CONFINE); pass --allow-unsandboxed to run candidate code in bubblewrap alone"
+                            .to_owned(),
+                    ));
+                }
                 Ok(Sandbox { bwrap: Some(bwrap.clone()), landlock })
             }
             Err(_) if allow_unsandboxed => Ok(Sandbox::none()),
@@ -131,6 +140,20 @@ impl Sandbox {
         paths: &[(&Path, Access)],
         uid: Option<u32>,
     ) -> Command {
+        self.build(program, args, env, paths, uid, true)
+    }
+
+    /// [`command`](Self::command), with the program started through the launcher (when there is one) or not (the
+    /// launcher's own probe).
+    fn build(
+        &self,
+        program: &Path,
+        args: &[OsString],
+        env: &[(&str, String)],
+        paths: &[(&Path, Access)],
+        uid: Option<u32>,
+        through_launcher: bool,
+    ) -> Command {
         let Some(bwrap) = &self.bwrap else {
             let mut command = Command::new(program);
             command.args(args).env_clear().envs(env.iter().map(|(k, v)| (k, v))).env("PATH", "/usr/bin:/bin");
@@ -171,7 +194,7 @@ impl Sandbox {
             command.arg("--setenv").arg(name).arg(value);
         }
         command.arg("--");
-        if self.landlock.is_some() {
+        if self.landlock.is_some() && through_launcher {
             command.args(confine_args(&system, paths));
         }
         command.arg(program).args(args);
@@ -225,10 +248,12 @@ impl Jail {
             UID_BASE + (std::process::id() % 100_000) * 64 + grade * 2
         });
         let mut jail = Jail { sandbox, dir, outputs: std::sync::atomic::AtomicUsize::new(0), uid };
-        // The sandbox binds the jail's copy of the launcher, which the sandbox's user can read wherever the harness
-        // is installed (a root harness under /root included).
+        // The sandbox's user must read the launcher: when it is another user than the harness's and cannot reach the
+        // launcher where it is (a root harness installed under /root), the jail binds a copy of it.
         if let Some(mut landlock) = jail.sandbox.landlock.take() {
-            landlock.launcher = jail.admit(&landlock.launcher)?;
+            if jail.uid.is_some() && !world_reachable(&landlock.launcher) {
+                landlock.launcher = jail.admit(&landlock.launcher)?;
+            }
             jail.sandbox.landlock = Some(landlock);
         }
         Ok(jail)
@@ -321,26 +346,37 @@ fn confine_args(system: &[PathBuf], paths: &[(&Path, Access)]) -> Vec<OsString> 
     args
 }
 
-/// The `harness-confine` launcher: `HARNESS_CONFINE`, else next to the running executable or in its parent dir
-/// (integration tests run from `target/<profile>/deps/`, the binaries are in `target/<profile>/`).
+/// The launcher: `HARNESS_CONFINE`, else the harness executable (the running one; for a test binary in
+/// `target/<profile>/deps/`, the `harness` beside that folder), which acts as `harness-confine` under that name.
 fn find_launcher() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os(ENV_CONFINE) {
         return Some(PathBuf::from(path)).filter(|path| path.is_absolute() && path.is_file());
     }
     let exe = std::env::current_exe().ok()?;
-    exe.ancestors().skip(1).take(2).map(|dir| dir.join("harness-confine")).find(|path| path.is_file())
+    if exe.file_name().is_some_and(|name| name == "harness") {
+        return Some(exe);
+    }
+    exe.ancestors().skip(1).take(2).map(|dir| dir.join("harness")).find(|path| path.is_file())
 }
 
 /// The launcher and the Landlock ABI it enforces inside bubblewrap here (`harness-confine --probe`), if it does. It
-/// runs as the harness's own user: the jail binds a copy of it that the sandbox's user can read.
+/// runs as the harness's own user: a jail binds the launcher where the sandbox's user can read it.
 fn probe_landlock(bwrap: &Path) -> Option<Landlock> {
     let launcher = find_launcher()?;
-    let sandbox = Sandbox { bwrap: Some(bwrap.to_owned()), landlock: None };
+    let sandbox = Sandbox { bwrap: Some(bwrap.to_owned()), landlock: Some(Landlock { launcher, abi: 0 }) };
     let probe = [OsString::from("--probe")];
-    let mut command = sandbox.command(&launcher, &probe, &[], &[(&launcher, Access::ReadOnly)], None);
+    let mut command = sandbox.build(Path::new(CONFINE_PATH), &probe, &[], &[], None, false);
     let output = command.stdin(Stdio::null()).output().ok().filter(|out| out.status.success())?;
     let abi = enforced_abi(&String::from_utf8_lossy(&output.stdout))?;
-    Some(Landlock { launcher, abi })
+    sandbox.landlock.map(|landlock| Landlock { abi, ..landlock })
+}
+
+/// Whether every user may read and execute `file` and reach it (search every folder above it): then a sandbox whose
+/// user is not the harness's can bind it where it is.
+fn world_reachable(file: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |path: &Path| std::fs::metadata(path).map_or(0, |m| m.permissions().mode());
+    mode(file) & 0o005 == 0o005 && file.ancestors().skip(1).all(|dir| mode(dir) & 0o001 != 0)
 }
 
 /// The ABI in the probe's `fully enforced abi 7` or `partially enforced abi 3` (an older kernel); none in
@@ -462,17 +498,33 @@ mod tests {
     }
 
     #[test]
-    fn a_jail_binds_its_own_copy_of_the_launcher() {
+    fn a_jail_binds_the_launcher_where_it_is_when_every_user_can_reach_it_and_a_copy_otherwise() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |path: &Path, mode| std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
         let host = tempfile::tempdir().unwrap();
-        let launcher = host.path().join("harness-confine");
+        let launcher = host.path().join("harness");
         std::fs::write(&launcher, "#!/bin/sh\n").unwrap();
-        let sandbox = Sandbox {
+        mode(&launcher, 0o755);
+        mode(host.path(), 0o755);
+        let landlocked = |launcher: &Path| Sandbox {
             bwrap: Some(PathBuf::from("bwrap")),
-            landlock: Some(Landlock { launcher: launcher.clone(), abi: 7 }),
+            landlock: Some(Landlock { launcher: launcher.to_path_buf(), abi: 7 }),
         };
-        let jail = Jail::new(sandbox).unwrap();
-        let copy = jail.sandbox.landlock.as_ref().map(|l| l.launcher.clone()).unwrap();
-        assert!(copy.starts_with(jail.dir.path()) && copy.is_file(), "{}", copy.display());
+        let bound = |jail: &Jail| jail.sandbox.landlock.as_ref().map(|l| l.launcher.clone()).unwrap();
+
+        assert!(world_reachable(&launcher));
+        let jail = Jail::new(landlocked(&launcher)).unwrap();
+        assert_eq!(bound(&jail), launcher, "bound where it is");
+
+        mode(host.path(), 0o700);
+        assert!(!world_reachable(&launcher));
+        let jail = Jail::new(landlocked(&launcher)).unwrap();
+        let copy = bound(&jail);
+        if jail.uid.is_some() {
+            assert!(copy.starts_with(jail.dir.path()) && copy.is_file(), "{}", copy.display());
+        } else {
+            assert_eq!(copy, launcher, "the sandbox runs as the harness's user, who can read it");
+        }
         let args = args(&jail.command(Path::new("/usr/bin/true"), &[], &[], None, Who::Candidate)).join(" ");
         assert!(args.contains(&format!("--ro-bind {} /run/harness-confine", copy.display())), "{args}");
     }

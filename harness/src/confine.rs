@@ -1,6 +1,8 @@
-//! `harness-confine`: the Landlock layer of the sandbox. bubblewrap runs it inside the sandbox, after the mounts are
-//! made (a Landlock-restricted process can no longer mount, so it cannot come before bubblewrap); it restricts itself
-//! and then `exec`s the program, which keeps the restriction, as does everything the program starts.
+//! `harness-confine`: the Landlock layer of the sandbox. The harness executable is also the launcher: started under
+//! the name `harness-confine` (bubblewrap mounts it at `/run/harness-confine` inside the sandbox), `main` hands its
+//! arguments here, so the launcher is there wherever the harness runs. It runs after bubblewrap made the mounts (a
+//! Landlock-restricted process can no longer mount, so it cannot come before bubblewrap), restricts itself and then
+//! `exec`s the program, which keeps the restriction, as does everything the program starts.
 //!
 //! ```text
 //! harness-confine [--ro PATH]... [--rw PATH]... -- PROGRAM [ARGS...]
@@ -41,12 +43,23 @@ enum Request {
     Run { ro: Vec<PathBuf>, rw: Vec<PathBuf>, program: OsString, args: Vec<OsString> },
 }
 
-fn main() {
+/// The name the harness executable answers to as the launcher.
+pub const NAME: &str = "harness-confine";
+
+/// Whether the running executable was started as the launcher (its `argv[0]` names [`NAME`]).
+pub fn invoked() -> bool {
+    std::env::args_os()
+        .next()
+        .is_some_and(|arg0| std::path::Path::new(&arg0).file_name().is_some_and(|name| name == NAME))
+}
+
+/// The launcher's `main`: restricts this process and `exec`s the program, or prints one line and exits 125.
+pub fn main() -> ! {
     let error = match parse(std::env::args_os().skip(1)) {
         Ok(Request::Probe) => match restrict(&[], &[]) {
             Ok(status) => {
                 println!("{}", describe(&status));
-                return;
+                std::process::exit(0);
             }
             Err(error) => error,
         },
