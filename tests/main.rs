@@ -5,6 +5,7 @@
 
 mod batch;
 mod cli;
+mod confine;
 mod grade;
 mod hostile;
 mod quality;

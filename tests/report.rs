@@ -67,6 +67,7 @@ macro_rules! assert_redacted_snapshot {
             (r#"(?s)"compiled": \[.*?\]"#, r#""compiled": "[compiled]""#),
             (r#"time="[0-9.]+""#, r#"time="[secs]""#),
             (VERSION_PATTERN, "[version]"),
+            (r"Landlock \(ABI \d+\)", "Landlock (ABI [abi])"),
         ]}, {
             insta::assert_snapshot!($name, redact_timings($value));
         });

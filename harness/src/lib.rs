@@ -5,6 +5,7 @@ pub mod batch;
 pub mod cargo;
 pub mod cli;
 pub mod clock;
+pub mod confine;
 pub mod digest;
 pub mod error;
 pub mod grade;

@@ -3,6 +3,10 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // Started as `harness-confine` inside the sandbox: the Landlock launcher, not the CLI.
+    if harness::confine::invoked() {
+        harness::confine::main();
+    }
     match harness::cli::run() {
         Ok(code) => ExitCode::from(code),
         Err(error) => {

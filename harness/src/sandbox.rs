@@ -1,7 +1,9 @@
 //! The one owner of the sandbox every candidate process runs in (trials, measurements, the candidate's own tests):
 //! bubblewrap with every namespace unshared, nothing of the host visible but the system's read-only `/usr` and the
 //! files a run needs, a size-capped `/tmp`, a cleared environment, no capabilities, and (when the harness runs as
-//! root) a drop to an unprivileged uid before bubblewrap starts. `process` adds rlimits and the wall-clock kill.
+//! root) a drop to an unprivileged uid before bubblewrap starts; inside it, where the kernel has Landlock, the
+//! `harness-confine` launcher restricts the program to the files it was given before `exec`ing it. `process` adds
+//! rlimits and the wall-clock kill.
 
 use crate::error::{Error, Result};
 use serde::Serialize;
@@ -16,11 +18,25 @@ use std::sync::OnceLock;
 const UID_BASE: u32 = 1_000_000;
 /// Size of the sandbox's private `/tmp`.
 const TMP_BYTES: u64 = 64 << 20;
+/// Environment variable naming the `harness-confine` launcher (an absolute path), instead of the one installed next
+/// to the harness.
+pub const ENV_CONFINE: &str = "HARNESS_CONFINE";
+/// Where the launcher is mounted (read-only) inside the sandbox.
+const CONFINE_PATH: &str = "/run/harness-confine";
 
 /// How candidate processes are confined in this grade.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sandbox {
     bwrap: Option<PathBuf>,
+    /// The Landlock launcher, when it enforces Landlock inside bubblewrap here.
+    landlock: Option<Landlock>,
+}
+
+/// The `harness-confine` launcher on the host and the Landlock ABI it enforces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Landlock {
+    launcher: PathBuf,
+    abi: u32,
 }
 
 /// Whose code a confined process runs: the candidate's (every trial and test), or only the reference's (its side
@@ -48,13 +64,26 @@ pub struct Layers {
 }
 
 impl Sandbox {
-    /// bubblewrap when it works here; otherwise an error, unless `allow_unsandboxed` (self-assessment on a machine
-    /// without it), in which case candidate code runs with process groups and rlimits only.
+    /// bubblewrap with Landlock inside when both work here; otherwise an error, unless `allow_unsandboxed`
+    /// (self-assessment on a machine without them), in which case candidate code runs in bubblewrap alone, or, without
+    /// bubblewrap, with process groups and rlimits only.
     pub fn detect(allow_unsandboxed: bool) -> Result<Sandbox> {
         static PROBE: OnceLock<std::result::Result<PathBuf, String>> = OnceLock::new();
         match PROBE.get_or_init(probe) {
-            Ok(bwrap) => Ok(Sandbox { bwrap: Some(bwrap.clone()) }),
-            Err(_) if allow_unsandboxed => Ok(Sandbox { bwrap: None }),
+            Ok(bwrap) => {
+                static LANDLOCK: OnceLock<Option<Landlock>> = OnceLock::new();
+                let landlock = LANDLOCK.get_or_init(|| probe_landlock(bwrap)).clone();
+                if landlock.is_none() && !allow_unsandboxed {
+                    return Err(Error::Harness(
+                        "failed to start the sandbox: Landlock is not enforced inside bubblewrap here (a kernel \
+                         without Landlock, or the harness executable not found to act as its launcher: set \
+                         HARNESS_CONFINE); pass --allow-unsandboxed to run candidate code in bubblewrap alone"
+                            .to_owned(),
+                    ));
+                }
+                Ok(Sandbox { bwrap: Some(bwrap.clone()), landlock })
+            }
+            Err(_) if allow_unsandboxed => Ok(Sandbox::none()),
             Err(why) => Err(Error::Harness(format!(
                 "failed to start the sandbox: {why}; install bubblewrap (apt-get install bubblewrap), or pass \
                  --allow-unsandboxed to run candidate code without it (only for your own code)"
@@ -64,7 +93,7 @@ impl Sandbox {
 
     /// No sandbox (unit tests of the engine, which run only code of this repository).
     pub fn none() -> Sandbox {
-        Sandbox { bwrap: None }
+        Sandbox { bwrap: None, landlock: None }
     }
 
     pub fn is_active(&self) -> bool {
@@ -89,6 +118,15 @@ impl Sandbox {
                     .to_owned(),
             );
         }
+        if let Some(Landlock { abi, .. }) = self.landlock {
+            let mut line = format!(
+                "Landlock (ABI {abi}): reads only under /usr, /proc and the run's own files, writes only to its output \
+                 dir, /tmp and /dev"
+            );
+            line.push_str(if abi >= 4 { ", no TCP" } else { "" });
+            line.push_str(if abi >= 6 { ", no signals or abstract sockets beyond the sandbox" } else { "" });
+            active.push(line);
+        }
         active.push("rlimits: CPU time, address space, file size, open files, processes, no core dumps".to_owned());
         active.push(if self.bwrap.is_some() {
             "wall-clock limit: the sandbox's whole PID namespace is killed".to_owned()
@@ -108,6 +146,20 @@ impl Sandbox {
         paths: &[(&Path, Access)],
         uid: Option<u32>,
     ) -> Command {
+        self.build(program, args, env, paths, uid, true)
+    }
+
+    /// [`command`](Self::command), with the program started through the launcher (when there is one) or not (the
+    /// launcher's own probe).
+    fn build(
+        &self,
+        program: &Path,
+        args: &[OsString],
+        env: &[(&str, String)],
+        paths: &[(&Path, Access)],
+        uid: Option<u32>,
+        through_launcher: bool,
+    ) -> Command {
         let Some(bwrap) = &self.bwrap else {
             let mut command = Command::new(program);
             command.args(args).env_clear().env("PATH", "/usr/bin:/bin").envs(env.iter().map(|(k, v)| (k, v)));
@@ -117,6 +169,7 @@ impl Sandbox {
         command.env_clear();
         command.args(["--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]);
         command.args(["--ro-bind", "/usr", "/usr"]);
+        let mut system = vec![PathBuf::from("/usr")];
         for link in ["bin", "lib", "lib64", "sbin"] {
             let host = Path::new("/").join(link);
             match std::fs::read_link(&host) {
@@ -125,6 +178,7 @@ impl Sandbox {
                 }
                 Err(_) if host.is_dir() => {
                     command.arg("--ro-bind").arg(&host).arg(&host);
+                    system.push(host);
                 }
                 Err(_) => {}
             }
@@ -138,11 +192,18 @@ impl Sandbox {
             };
             command.arg(flag).arg(path).arg(path);
         }
+        if let Some(landlock) = &self.landlock {
+            command.arg("--ro-bind").arg(&landlock.launcher).arg(CONFINE_PATH);
+        }
         command.args(["--chdir", "/tmp", "--clearenv", "--setenv", "PATH", "/usr/bin:/bin"]);
         for (name, value) in env {
             command.arg("--setenv").arg(name).arg(value);
         }
-        command.arg("--").arg(program).args(args);
+        command.arg("--");
+        if self.landlock.is_some() && through_launcher {
+            command.args(confine_args(&system, paths));
+        }
+        command.arg(program).args(args);
         if let Some(uid) = uid {
             use std::os::unix::process::CommandExt;
             command.uid(uid).gid(uid);
@@ -192,7 +253,16 @@ impl Jail {
             let grade = GRADES.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % 32;
             UID_BASE + (std::process::id() % 100_000) * 64 + grade * 2
         });
-        Ok(Jail { sandbox, dir, outputs: std::sync::atomic::AtomicUsize::new(0), uid })
+        let mut jail = Jail { sandbox, dir, outputs: std::sync::atomic::AtomicUsize::new(0), uid };
+        // The sandbox's user must read the launcher: when it is another user than the harness's and cannot reach the
+        // launcher where it is (a root harness installed under /root), the jail binds a copy of it.
+        if let Some(mut landlock) = jail.sandbox.landlock.take() {
+            if jail.uid.is_some() && !world_reachable(&landlock.launcher) {
+                landlock.launcher = jail.admit(&landlock.launcher)?;
+            }
+            jail.sandbox.landlock = Some(landlock);
+        }
+        Ok(jail)
     }
 
     /// Copies the executable `exe` into the jail and returns the copy's path (the same file name).
@@ -252,7 +322,7 @@ fn set_mode(path: &Path, mode: u32) -> Result<()> {
 /// Finds bubblewrap and checks it can build a sandbox here (namespaces may be disabled in a container).
 fn probe() -> std::result::Result<PathBuf, String> {
     let bwrap = PathBuf::from("bwrap");
-    let sandbox = Sandbox { bwrap: Some(bwrap.clone()) };
+    let sandbox = Sandbox { bwrap: Some(bwrap.clone()), landlock: None };
     let uid = sandbox.drops_privileges().then_some(UID_BASE);
     let mut command = sandbox.command(Path::new("/usr/bin/true"), &[], &[], &[], uid);
     let output = command.stdin(Stdio::null()).output();
@@ -267,6 +337,60 @@ fn probe() -> std::result::Result<PathBuf, String> {
     }
 }
 
+/// The launcher's command line up to the program: read and execute beneath the system dirs (`/usr`, the root links
+/// that are real dirs), `/proc` and each read-only path; everything beneath `/tmp`, `/dev` (devices such as
+/// `/dev/null` are opened for writing) and each read-write path.
+fn confine_args(system: &[PathBuf], paths: &[(&Path, Access)]) -> Vec<OsString> {
+    let bound = |access| paths.iter().filter(move |(_, a)| *a == access).map(|(path, _)| *path);
+    let ro = system.iter().map(PathBuf::as_path).chain([Path::new("/proc")]).chain(bound(Access::ReadOnly));
+    let rw = [Path::new("/tmp"), Path::new("/dev")].into_iter().chain(bound(Access::ReadWrite));
+    let mut args = vec![OsString::from(CONFINE_PATH)];
+    for (flag, path) in ro.map(|path| ("--ro", path)).chain(rw.map(|path| ("--rw", path))) {
+        args.extend([OsString::from(flag), path.into()]);
+    }
+    args.push("--".into());
+    args
+}
+
+/// The launcher: `HARNESS_CONFINE`, else the harness executable (the running one; for a test binary in
+/// `target/<profile>/deps/`, the `harness` beside that folder), which acts as `harness-confine` under that name.
+fn find_launcher() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os(ENV_CONFINE) {
+        return Some(PathBuf::from(path)).filter(|path| path.is_absolute() && path.is_file());
+    }
+    let exe = std::env::current_exe().ok()?;
+    if exe.file_name().is_some_and(|name| name == "harness") {
+        return Some(exe);
+    }
+    exe.ancestors().skip(1).take(2).map(|dir| dir.join("harness")).find(|path| path.is_file())
+}
+
+/// The launcher and the Landlock ABI it enforces inside bubblewrap here (`harness-confine --probe`), if it does. It
+/// runs as the harness's own user: a jail binds the launcher where the sandbox's user can read it.
+fn probe_landlock(bwrap: &Path) -> Option<Landlock> {
+    let launcher = find_launcher()?;
+    let sandbox = Sandbox { bwrap: Some(bwrap.to_owned()), landlock: Some(Landlock { launcher, abi: 0 }) };
+    let probe = [OsString::from("--probe")];
+    let mut command = sandbox.build(Path::new(CONFINE_PATH), &probe, &[], &[], None, false);
+    let output = command.stdin(Stdio::null()).output().ok().filter(|out| out.status.success())?;
+    let abi = enforced_abi(&String::from_utf8_lossy(&output.stdout))?;
+    sandbox.landlock.map(|landlock| Landlock { abi, ..landlock })
+}
+
+/// Whether every user may read and execute `file` and reach it (search every folder above it): then a sandbox whose
+/// user is not the harness's can bind it where it is.
+fn world_reachable(file: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |path: &Path| std::fs::metadata(path).map_or(0, |m| m.permissions().mode());
+    mode(file) & 0o005 == 0o005 && file.ancestors().skip(1).all(|dir| mode(dir) & 0o001 != 0)
+}
+
+/// The ABI in the probe's `fully enforced abi 7` or `partially enforced abi 3` (an older kernel); none in
+/// `not enforced`.
+fn enforced_abi(probe: &str) -> Option<u32> {
+    probe.trim().rsplit_once(" enforced abi ")?.1.parse().ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -277,7 +401,7 @@ mod tests {
 
     #[test]
     fn a_sandboxed_command_unshares_everything_and_binds_only_what_it_is_given() {
-        let sandbox = Sandbox { bwrap: Some(PathBuf::from("bwrap")) };
+        let sandbox = Sandbox { bwrap: Some(PathBuf::from("bwrap")), landlock: None };
         let command = sandbox.command(
             Path::new("/t/runner"),
             &[OsString::from("run"), OsString::from("case")],
@@ -292,6 +416,7 @@ mod tests {
         assert!(args.contains("--clearenv"), "{args}");
         assert!(args.contains("--setenv HARNESS_SEED 7"), "{args}");
         assert!(args.ends_with("-- /t/runner run case"), "{args}");
+        assert!(!args.contains("harness-confine"), "no launcher without Landlock: {args}");
         assert!(!args.contains("/work") && !args.contains("--bind / "), "{args}");
         assert_eq!(command.get_envs().count(), 0, "the host environment is cleared");
     }
@@ -308,9 +433,105 @@ mod tests {
 
     #[test]
     fn signals_come_back_from_bubblewrap_exit_codes() {
-        let sandbox = Sandbox { bwrap: Some(PathBuf::from("bwrap")) };
+        let sandbox = Sandbox { bwrap: Some(PathBuf::from("bwrap")), landlock: None };
         assert_eq!(sandbox.signal_of(134), Some(6));
         assert_eq!(sandbox.signal_of(3), None);
         assert_eq!(Sandbox::none().signal_of(134), None);
+    }
+
+    fn landlocked(abi: u32) -> Sandbox {
+        let launcher = PathBuf::from("/h/harness-confine");
+        Sandbox { bwrap: Some(PathBuf::from("bwrap")), landlock: Some(Landlock { launcher, abi }) }
+    }
+
+    #[test]
+    fn with_landlock_the_launcher_gets_the_bound_paths_as_its_lists_and_the_program_after_its_dashes() {
+        let command = landlocked(7).command(
+            Path::new("/t/bin/runner"),
+            &[OsString::from("run"), OsString::from("case")],
+            &[],
+            &[(Path::new("/t/bin"), Access::ReadOnly), (Path::new("/t/out"), Access::ReadWrite)],
+            None,
+        );
+        let args = args(&command);
+        let dashes = args.iter().position(|a| a == "--").expect("bubblewrap's options end with --");
+        let options = args[..dashes].join(" ");
+        assert!(options.contains("--ro-bind /h/harness-confine /run/harness-confine"), "{options}");
+        let launched = args[dashes + 1..].join(" ");
+        assert!(launched.starts_with("/run/harness-confine --ro /usr "), "{launched}");
+        assert!(
+            launched.ends_with("--ro /proc --ro /t/bin --rw /tmp --rw /dev --rw /t/out -- /t/bin/runner run case"),
+            "{launched}"
+        );
+    }
+
+    #[test]
+    fn the_launcher_reads_beneath_the_system_dirs_and_writes_beneath_tmp_dev_and_the_writable_paths() {
+        let system = [PathBuf::from("/usr"), PathBuf::from("/lib64")];
+        let paths = [
+            (Path::new("/j/bin"), Access::ReadOnly),
+            (Path::new("/j/out-0"), Access::ReadWrite),
+            (Path::new("/j/data"), Access::ReadOnly),
+        ];
+        let args: Vec<String> =
+            confine_args(&system, &paths).iter().map(|a| a.to_string_lossy().into_owned()).collect();
+        let expected = "/run/harness-confine --ro /usr --ro /lib64 --ro /proc --ro /j/bin --ro /j/data --rw /tmp \
+                        --rw /dev --rw /j/out-0 --";
+        assert_eq!(args.join(" "), expected);
+    }
+
+    #[test]
+    fn the_report_lists_landlock_only_when_the_probe_found_it_enforced_and_only_what_its_abi_enforces() {
+        let line = |sandbox: &Sandbox| sandbox.layers().active.into_iter().find(|l| l.contains("Landlock"));
+        let abi7 = line(&landlocked(7)).expect("a Landlock line");
+        assert!(
+            abi7.starts_with("Landlock (ABI 7): ") && abi7.contains("no TCP") && abi7.contains("signals"),
+            "{abi7}"
+        );
+        let abi3 = line(&landlocked(3)).expect("a Landlock line");
+        assert!(!abi3.contains("TCP") && !abi3.contains("signals"), "{abi3}");
+        let bwrap_only = Sandbox { bwrap: Some(PathBuf::from("bwrap")), landlock: None };
+        assert_eq!(line(&bwrap_only), None);
+        assert_eq!(line(&Sandbox::none()), None);
+    }
+
+    #[test]
+    fn the_probe_names_the_abi_only_when_landlock_is_enforced() {
+        assert_eq!(enforced_abi("fully enforced abi 7\n"), Some(7));
+        assert_eq!(enforced_abi("partially enforced abi 3"), Some(3));
+        assert_eq!(enforced_abi("not enforced\n"), None);
+        assert_eq!(enforced_abi(""), None);
+    }
+
+    #[test]
+    fn a_jail_binds_the_launcher_where_it_is_when_every_user_can_reach_it_and_a_copy_otherwise() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |path: &Path, mode| std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+        let host = tempfile::tempdir().unwrap();
+        let launcher = host.path().join("harness");
+        std::fs::write(&launcher, "#!/bin/sh\n").unwrap();
+        mode(&launcher, 0o755);
+        mode(host.path(), 0o755);
+        let landlocked = |launcher: &Path| Sandbox {
+            bwrap: Some(PathBuf::from("bwrap")),
+            landlock: Some(Landlock { launcher: launcher.to_path_buf(), abi: 7 }),
+        };
+        let bound = |jail: &Jail| jail.sandbox.landlock.as_ref().map(|l| l.launcher.clone()).unwrap();
+
+        assert!(world_reachable(&launcher));
+        let jail = Jail::new(landlocked(&launcher)).unwrap();
+        assert_eq!(bound(&jail), launcher, "bound where it is");
+
+        mode(host.path(), 0o700);
+        assert!(!world_reachable(&launcher));
+        let jail = Jail::new(landlocked(&launcher)).unwrap();
+        let copy = bound(&jail);
+        if jail.uid.is_some() {
+            assert!(copy.starts_with(jail.dir.path()) && copy.is_file(), "{}", copy.display());
+        } else {
+            assert_eq!(copy, launcher, "the sandbox runs as the harness's user, who can read it");
+        }
+        let args = args(&jail.command(Path::new("/usr/bin/true"), &[], &[], None, Who::Candidate)).join(" ");
+        assert!(args.contains(&format!("--ro-bind {} /run/harness-confine", copy.display())), "{args}");
     }
 }

@@ -94,7 +94,11 @@ pub fn grade(report: &Report, colour: bool) -> String {
         );
         let _ = writeln!(out, "\n{}", paint.paint(DIM, &line));
         let confinement = if report.sandbox.sandboxed {
-            "candidate code ran in a sandbox: bubblewrap (no network, no host files), unprivileged, rlimits".to_owned()
+            let landlock = report.sandbox.active.iter().any(|l| l.starts_with("Landlock"));
+            format!(
+                "candidate code ran in a sandbox: bubblewrap (no network, no host files){}, unprivileged, rlimits",
+                if landlock { ", Landlock" } else { "" }
+            )
         } else {
             "candidate code ran WITHOUT a sandbox (--allow-unsandboxed): process group and rlimits only".to_owned()
         };
