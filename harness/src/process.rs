@@ -41,7 +41,7 @@ const FILE_SIZE_CAP: u64 = 64 << 20;
 /// Most descriptors a confined child may hold open.
 const OPEN_FILES_CAP: u64 = 256;
 /// Most processes the sandbox's own user may run at once (a fork bomb stops here).
-const PROCESSES_CAP: u64 = 512;
+pub const PROCESSES_CAP: u64 = 512;
 
 /// Captured output: the first `cap` bytes, and how many more were dropped.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -244,7 +244,7 @@ fn pipe() -> std::io::Result<(OwnedFd, OwnedFd)> {
 }
 
 /// The same open file on a descriptor numbered [`FIRST_PIPE_FD`] or higher (close-on-exec); the original is closed.
-fn above_child_fds(fd: OwnedFd) -> std::io::Result<OwnedFd> {
+pub(crate) fn above_child_fds(fd: OwnedFd) -> std::io::Result<OwnedFd> {
     use std::os::fd::AsRawFd;
     // SAFETY: plain fcntl on a descriptor we own; on success the new descriptor is ours alone.
     let moved = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_DUPFD_CLOEXEC, FIRST_PIPE_FD) };
