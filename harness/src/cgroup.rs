@@ -442,6 +442,11 @@ fn unescape(field: &str) -> String {
 }
 
 #[cfg(test)]
+pub(crate) fn group_exists(name: &str) -> bool {
+    hierarchy().is_some_and(|h| h.owns().iter().any(|(own, _)| own.dir.join(name).exists()))
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
