@@ -534,6 +534,15 @@ mod tests {
     }
 
     #[test]
+    fn a_report_lists_the_cgroup_layer_exactly_when_detection_found_one() {
+        let layers = crate::sandbox::Sandbox::none().layers().active;
+        let listed = layers.iter().any(|l| l.starts_with("cgroup v"));
+        assert_eq!(listed, available().is_some(), "{layers:?}");
+        let daemon_may_survive = layers.iter().any(|l| l.contains("a setsid daemon may survive"));
+        assert_eq!(daemon_may_survive, !listed, "{layers:?}");
+    }
+
+    #[test]
     fn a_group_gets_its_limit_files_written_and_is_removed_when_dropped() {
         let Some(hierarchy) = hierarchy() else {
             eprintln!("note: no writable cgroups here (not root, or not delegated); skipped");

@@ -95,6 +95,9 @@ pub fn grade(report: &Report, colour: bool) -> String {
         let _ = writeln!(out, "\n{}", paint.paint(DIM, &line));
         let confinement = if report.sandbox.sandboxed {
             "candidate code ran in a sandbox: bubblewrap (no network, no host files), unprivileged, rlimits".to_owned()
+        } else if report.sandbox.active.iter().any(|layer| layer.starts_with("cgroup")) {
+            "candidate code ran WITHOUT a sandbox (--allow-unsandboxed): process group, rlimits and a cgroup only"
+                .to_owned()
         } else {
             "candidate code ran WITHOUT a sandbox (--allow-unsandboxed): process group and rlimits only".to_owned()
         };
