@@ -181,6 +181,8 @@ pub fn grade(layout: &Layout, problem: &Problem, candidate: &Path, options: Opti
     grade.timings.lint_secs = lint_secs;
     cleanup.builds.push(tests);
     cleanup.builds.push(clippy);
+    // Again, now that every candidate process has run: a run that went without its cgroup is said so.
+    grade.sandbox = jail.sandbox.layers();
 
     grade.scorecard = rubric::score(&problem.manifest.rubric, &grade.cases, &grade.quality);
     Ok(grade)

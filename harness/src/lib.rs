@@ -3,6 +3,7 @@
 
 pub mod batch;
 pub mod cargo;
+pub mod cgroup;
 pub mod cli;
 pub mod clock;
 pub mod confine;

@@ -1,6 +1,8 @@
-//! The one owner of child processes: spawning in their own session, the result channel on fd 3, resource limits,
-//! wall-clock timeouts that kill the whole process group, and capped capture of stdout and stderr.
+//! The one owner of child processes: spawning in their own session, the result channel on fd 3, resource limits
+//! (rlimits, and a cgroup per confined run where cgroups can be written), wall-clock timeouts that kill the whole
+//! process group (and everything left in the run's cgroup), and capped capture of stdout and stderr.
 
+use crate::cgroup::{self, Cgroup, Movers};
 use serde::Serialize;
 use std::io::{Read, Write};
 use std::os::fd::{FromRawFd, OwnedFd, RawFd};
@@ -25,7 +27,9 @@ pub struct Limits {
     pub address_space: Option<u64>,
     /// Candidate code: also cap CPU seconds (the timeout, rounded up), file size, open files and (when the child
     /// runs as its own unprivileged user) processes, so a runaway is stopped by the kernel even if the harness is not
-    /// there to kill it.
+    /// there to kill it; and, where cgroups can be written, run it in a cgroup of its own that caps the memory
+    /// (`address_space`, else [`GROUP_MEMORY_DEFAULT`]) and the processes ([`PROCESSES_CAP`]) of everything it
+    /// starts together, and whose every process is killed when the run ends.
     pub confine: bool,
 }
 
@@ -40,8 +44,10 @@ impl Limits {
 const FILE_SIZE_CAP: u64 = 64 << 20;
 /// Most descriptors a confined child may hold open.
 const OPEN_FILES_CAP: u64 = 256;
-/// Most processes the sandbox's own user may run at once (a fork bomb stops here).
-const PROCESSES_CAP: u64 = 512;
+/// Most processes the sandbox's own user may run at once (a fork bomb stops here), and a confined run's cgroup.
+pub const PROCESSES_CAP: u64 = 512;
+/// Memory a confined run's processes may use together when it has no address-space limit.
+pub const GROUP_MEMORY_DEFAULT: u64 = 4 << 30;
 
 /// Captured output: the first `cap` bytes, and how many more were dropped.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -70,6 +76,9 @@ pub struct Finished {
     pub elapsed: Duration,
     /// CPU time (user + system) the child itself used; a timeout with little CPU was waiting, not computing.
     pub cpu: Duration,
+    /// The kernel's OOM killer killed a process of the run: its cgroup's memory cap was reached (the child itself,
+    /// or the process it runs, then died by SIGKILL).
+    pub oom_killed: bool,
 }
 
 impl Finished {
@@ -94,58 +103,34 @@ pub fn run(mut command: Command, limits: Limits, channel: Option<&[u8]>) -> std:
         None => None,
     };
     let secret_fd: Option<RawFd> = secret.as_ref().map(std::os::fd::AsRawFd::as_raw_fd);
-    let address_space = limits.address_space;
-    let confine = limits.confine;
-    let cpu_secs = limits.timeout.as_secs() + 1;
-    // SAFETY: getuid has no preconditions. A root harness hands the sandbox to an unprivileged user of its own
-    // (sandbox.rs); RLIMIT_NPROC counts per user (and never applies to root), so it is set only for that user: a
-    // developer's own account may well run more processes than a sandbox needs.
-    let harness_is_root = unsafe { libc::getuid() } == 0;
+    let group = if limits.confine {
+        Cgroup::create(limits.address_space.unwrap_or(GROUP_MEMORY_DEFAULT), PROCESSES_CAP)
+    } else {
+        None
+    };
+    // The child writes a byte here if it could not move itself into its group.
+    let unmoved = if group.is_some() { Some(self::pipe()?) } else { None };
     command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
-    // SAFETY: the closure only makes async-signal-safe system calls (setsid, dup2, setrlimit) between fork and exec.
-    unsafe {
-        command.pre_exec(move || {
-            if libc::setsid() < 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            if let Some(fd) = write_fd {
-                // dup2 clears close-on-exec on the new descriptor, so only fd 3 survives exec.
-                if libc::dup2(fd, harness_protocol::RESULT_FD) < 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-            }
-            if let Some(fd) = secret_fd
-                && libc::dup2(fd, harness_protocol::SECRET_FD) < 0
-            {
-                return Err(std::io::Error::last_os_error());
-            }
-            let no_core = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
-            libc::setrlimit(libc::RLIMIT_CORE, &raw const no_core);
-            // Nothing a child runs may gain privileges (a setuid binary, a file capability).
-            libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-            if confine {
-                let cap = |resource, value: u64| {
-                    let limit = libc::rlimit { rlim_cur: value, rlim_max: value };
-                    libc::setrlimit(resource, &raw const limit);
-                };
-                cap(libc::RLIMIT_CPU, cpu_secs);
-                cap(libc::RLIMIT_FSIZE, FILE_SIZE_CAP);
-                cap(libc::RLIMIT_NOFILE, OPEN_FILES_CAP);
-                // std switches the uid (Command::uid) before running pre_exec closures.
-                if harness_is_root && libc::getuid() != 0 {
-                    cap(libc::RLIMIT_NPROC, PROCESSES_CAP);
-                }
-            }
-            if let Some(bytes) = address_space {
-                let limit = libc::rlimit { rlim_cur: bytes, rlim_max: bytes };
-                libc::setrlimit(libc::RLIMIT_AS, &raw const limit);
-            }
-            Ok(())
-        });
-    }
+    let setup = ChildSetup {
+        result_fd: write_fd,
+        secret_fd,
+        movers: group.as_ref().map(Cgroup::movers).unwrap_or_default(),
+        unmoved_fd: unmoved.as_ref().map(|(_, w)| std::os::fd::AsRawFd::as_raw_fd(w)),
+        limits,
+        // SAFETY: getuid has no preconditions.
+        harness_is_root: unsafe { libc::getuid() } == 0,
+    };
+    set_up_child(&mut command, setup);
     let start = Instant::now();
     let mut child = command.spawn()?;
     drop(secret);
+    // spawn returns once the child has exec'd, so a failed move is already in the pipe.
+    if let Some((read, write)) = unmoved {
+        drop(write);
+        if moved_failed(&read) {
+            cgroup::count_miss();
+        }
+    }
     let pid = child.id() as libc::pid_t;
     let channel_reader = pipe.map(|(read, write)| {
         drop(write);
@@ -167,9 +152,16 @@ pub fn run(mut command: Command, limits: Limits, channel: Option<&[u8]>) -> std:
     unsafe {
         libc::killpg(pid, libc::SIGKILL);
     }
+    // Then everything left in the run's cgroup: a process that left the group with setsid (without a PID namespace to
+    // take it down) is still in the cgroup.
+    if let Some(group) = &group {
+        group.kill_all();
+    }
     waiter.join().map_err(|_| std::io::Error::other("the wait thread panicked"))?;
     let (status, cpu) = reap(pid)?;
     drop(child);
+    let oom_killed = group.as_ref().is_some_and(Cgroup::oom_killed);
+    drop(group);
     let elapsed = start.elapsed();
     let exit = if timed_out {
         Exit::TimedOut
@@ -189,7 +181,91 @@ pub fn run(mut command: Command, limits: Limits, channel: Option<&[u8]>) -> std:
         channel,
         elapsed,
         cpu,
+        oom_killed,
     })
+}
+
+/// Whether the child reported (one byte on the pipe) that it could not move itself into its cgroup. Non-blocking: the
+/// child wrote before exec, and another thread's child may briefly hold a copy of the write end.
+fn moved_failed(read: &OwnedFd) -> bool {
+    let fd = std::os::fd::AsRawFd::as_raw_fd(read);
+    let mut byte = 0u8;
+    // SAFETY: plain fcntl and a one-byte read into a local, on a descriptor we own.
+    unsafe {
+        libc::fcntl(fd, libc::F_SETFL, libc::O_NONBLOCK);
+        libc::read(fd, (&raw mut byte).cast(), 1) == 1
+    }
+}
+
+/// What a child sets up for itself between fork and exec: plain values only, since nothing there may allocate.
+#[derive(Debug, Clone, Copy)]
+struct ChildSetup {
+    /// The result pipe's write end, moved to fd 3.
+    result_fd: Option<RawFd>,
+    /// The secret pipe's read end, moved to fd 4.
+    secret_fd: Option<RawFd>,
+    /// The run's cgroup, if it has one.
+    movers: Movers,
+    /// Where to report a failed move into the cgroup.
+    unmoved_fd: Option<RawFd>,
+    limits: Limits,
+    /// RLIMIT_NPROC counts per user (and never applies to root), so it is set only when a root harness hands the
+    /// child to an unprivileged user of its own (sandbox.rs): a developer's own account may well run more processes
+    /// than a sandbox needs.
+    harness_is_root: bool,
+}
+
+/// Installs the `pre_exec` step: into the cgroup, own session, fds 3 and 4, rlimits, no_new_privs.
+fn set_up_child(command: &mut Command, setup: ChildSetup) {
+    // SAFETY: the closure only makes async-signal-safe system calls (write, setsid, dup2, setrlimit) between fork and
+    // exec, and allocates nothing.
+    unsafe {
+        command.pre_exec(move || {
+            // Into the cgroup first, so everything the child ever starts is in it. Writing "0" to `cgroup.procs` moves
+            // the writer; the descriptors were opened before fork (by the harness, which may write there).
+            if let Some(fd) = setup.unmoved_fd
+                && !setup.movers.move_self()
+            {
+                libc::write(fd, b"!".as_ptr().cast(), 1);
+            }
+            if libc::setsid() < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            if let Some(fd) = setup.result_fd {
+                // dup2 clears close-on-exec on the new descriptor, so only fd 3 survives exec.
+                if libc::dup2(fd, harness_protocol::RESULT_FD) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+            }
+            if let Some(fd) = setup.secret_fd
+                && libc::dup2(fd, harness_protocol::SECRET_FD) < 0
+            {
+                return Err(std::io::Error::last_os_error());
+            }
+            let no_core = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+            libc::setrlimit(libc::RLIMIT_CORE, &raw const no_core);
+            // Nothing a child runs may gain privileges (a setuid binary, a file capability).
+            libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+            if setup.limits.confine {
+                let cap = |resource, value: u64| {
+                    let limit = libc::rlimit { rlim_cur: value, rlim_max: value };
+                    libc::setrlimit(resource, &raw const limit);
+                };
+                cap(libc::RLIMIT_CPU, setup.limits.timeout.as_secs() + 1);
+                cap(libc::RLIMIT_FSIZE, FILE_SIZE_CAP);
+                cap(libc::RLIMIT_NOFILE, OPEN_FILES_CAP);
+                // std switches the uid (Command::uid) before running pre_exec closures.
+                if setup.harness_is_root && libc::getuid() != 0 {
+                    cap(libc::RLIMIT_NPROC, PROCESSES_CAP);
+                }
+            }
+            if let Some(bytes) = setup.limits.address_space {
+                let limit = libc::rlimit { rlim_cur: bytes, rlim_max: bytes };
+                libc::setrlimit(libc::RLIMIT_AS, &raw const limit);
+            }
+            Ok(())
+        });
+    }
 }
 
 /// Blocks until `pid` has exited, leaving it a zombie (`WNOWAIT`).
@@ -244,7 +320,7 @@ fn pipe() -> std::io::Result<(OwnedFd, OwnedFd)> {
 }
 
 /// The same open file on a descriptor numbered [`FIRST_PIPE_FD`] or higher (close-on-exec); the original is closed.
-fn above_child_fds(fd: OwnedFd) -> std::io::Result<OwnedFd> {
+pub(crate) fn above_child_fds(fd: OwnedFd) -> std::io::Result<OwnedFd> {
     use std::os::fd::AsRawFd;
     // SAFETY: plain fcntl on a descriptor we own; on success the new descriptor is ours alone.
     let moved = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_DUPFD_CLOEXEC, FIRST_PIPE_FD) };
@@ -358,5 +434,85 @@ mod tests {
     fn a_crash_reports_its_signal() {
         let done = run(sh("kill -SEGV $$"), limits(5), None).unwrap();
         assert_eq!(done.exit, Exit::Signal(libc::SIGSEGV));
+    }
+
+    /// Confined limits (no bubblewrap here: the command runs on the host, as in `--allow-unsandboxed`).
+    fn confined(secs: u64, address_space: Option<u64>) -> Limits {
+        Limits { confine: true, address_space, output_cap: 4096, ..limits(secs) }
+    }
+
+    fn cgroups_here() -> bool {
+        let here = cgroup::available().is_some();
+        if !here {
+            eprintln!("note: no writable cgroups here (not root, or not delegated); skipped");
+        }
+        here
+    }
+
+    /// The name of the harness group a `cat /proc/self/cgroup` printed (its memory line's last component).
+    fn group_name(cgroup_file: &str) -> Option<String> {
+        cgroup_file
+            .lines()
+            .filter(|l| l.contains(":memory:") || l.starts_with("0::"))
+            .find_map(|l| l.rsplit('/').next().filter(|n| n.starts_with("harness-")))
+            .map(str::to_owned)
+    }
+
+    #[test]
+    fn a_setsid_daemon_of_a_confined_run_dies_with_its_cgroup_even_without_a_pid_namespace() {
+        if !cgroups_here() {
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let pid_file = dir.path().join("daemon.pid");
+        let script = format!(
+            "setsid sh -c 'echo $$ > {0}.tmp && mv {0}.tmp {0}; exec sleep 31.7' >/dev/null 2>&1 & \
+             while [ ! -s {0} ]; do sleep 0.02; done; cat /proc/self/cgroup",
+            pid_file.display()
+        );
+        let done = run(sh(&script), confined(10, None), None).unwrap();
+        assert_eq!(done.exit, Exit::Code(0), "{:?}", done.stderr);
+        let name = group_name(&done.stdout.text).expect("the run was in a harness cgroup");
+        let pid = std::fs::read_to_string(&pid_file).unwrap().trim().to_owned();
+        // Killed, it may linger a moment as a zombie (empty command line) until init reaps it.
+        let alive = || {
+            std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|c| String::from_utf8_lossy(&c).contains("31.7"))
+        };
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while alive() && Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(20));
+        }
+        assert!(!alive(), "the setsid daemon (pid {pid}) survived the run");
+        assert!(!cgroup::group_exists(&name), "the run's cgroup {name} was not removed");
+    }
+
+    #[test]
+    fn processes_that_together_pass_the_memory_limit_are_oom_killed_and_reported() {
+        if !cgroups_here() {
+            return;
+        }
+        // Each tail keeps its 100 MiB of input (no newline in it) and fits its own 128 MiB address space; the four
+        // together are three times the group's 128 MiB.
+        let script = "for i in 1 2 3 4; do (head -c 100M /dev/zero | tail | wc -c) & done; wait";
+        let done = run(sh(script), confined(30, Some(128 << 20)), None).unwrap();
+        let whole = done.stdout.text.lines().filter(|l| l.trim() == (100u64 << 20).to_string()).count();
+        assert!(whole < 4, "every tail kept its 100 MiB: {:?}", done.stdout.text);
+        assert!(done.oom_killed, "{done:?}");
+        // An unconfined run has no cgroup, so nothing is reported as OOM-killed.
+        let free = run(sh("head -c 10M /dev/zero | tail | wc -c"), limits(30), None).unwrap();
+        assert!(!free.oom_killed && free.success(), "{free:?}");
+    }
+
+    #[test]
+    fn a_child_that_drops_to_another_uid_still_lands_in_its_cgroup() {
+        // SAFETY: getuid has no preconditions.
+        if !cgroups_here() || unsafe { libc::getuid() } != 0 {
+            return;
+        }
+        let mut command = sh("cat /proc/self/cgroup");
+        command.uid(1_000_999).gid(1_000_999);
+        let done = run(command, confined(10, None), None).unwrap();
+        assert!(done.success(), "{done:?}");
+        assert!(group_name(&done.stdout.text).is_some(), "not in a harness cgroup: {}", done.stdout.text);
     }
 }

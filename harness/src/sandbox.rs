@@ -128,8 +128,13 @@ impl Sandbox {
             active.push(line);
         }
         active.push("rlimits: CPU time, address space, file size, open files, processes, no core dumps".to_owned());
+        active.extend(crate::cgroup::layer());
         active.push(if self.bwrap.is_some() {
             "wall-clock limit: the sandbox's whole PID namespace is killed".to_owned()
+        } else if crate::cgroup::available().is_some() {
+            "wall-clock limit: the process group is killed, then every process left in the run's cgroup (a setsid \
+             daemon included)"
+                .to_owned()
         } else {
             "wall-clock limit: the process group is killed (a setsid daemon may survive)".to_owned()
         });

@@ -87,7 +87,7 @@ pub fn list(runner: &Path, problem: &Problem, settings: Settings) -> Result<Vec<
     let done = spawn(runner, &["list"], problem, settings, &nonce, problem.manifest.limits.trial_timeout())?;
     let failed = |why: String| Error::Harness(format!("failed to list the hidden cases of `{}`: {why}", problem.slug));
     if !done.success() {
-        return Err(failed(format!("{} {}", describe_exit(done.exit), tail(&done.stderr.text))));
+        return Err(failed(format!("{} {}", describe_exit(done.exit, done.oom_killed), tail(&done.stderr.text))));
     }
     let record: ListRecord = only_record(&done.channel).ok_or_else(|| failed("no list record".to_owned()))?;
     if record.nonce != nonce || record.version != PROTOCOL_VERSION {
@@ -170,9 +170,13 @@ fn run_one(runner: &Path, problem: &Problem, meta: &CaseMeta, settings: Settings
         (exit, _) => (
             Outcome::Crash,
             Some(FailureReport {
-                message: format!("the trial process {} {}", describe_exit(exit), tail(&done.stderr.text))
-                    .trim()
-                    .to_owned(),
+                message: format!(
+                    "the trial process {} {}",
+                    describe_exit(exit, done.oom_killed),
+                    tail(&done.stderr.text)
+                )
+                .trim()
+                .to_owned(),
                 ..FailureReport::default()
             }),
             Metrics::default(),
@@ -253,9 +257,9 @@ pub fn measure(
             Some(message) => Measured::Panicked(message.replace("(at candidate/", "(at ")),
             None => Measured::Done(record.cpu_nanos),
         },
-        (exit, _) => {
-            Measured::Crashed(format!("{} {}", describe_exit(exit), tail(&done.stderr.text)).trim().to_owned())
-        }
+        (exit, _) => Measured::Crashed(
+            format!("{} {}", describe_exit(exit, done.oom_killed), tail(&done.stderr.text)).trim().to_owned(),
+        ),
     })
 }
 
@@ -318,7 +322,20 @@ fn only_record<T: serde::de::DeserializeOwned>(channel: &[u8]) -> Option<T> {
     lines.next().is_none().then_some(record)
 }
 
-fn describe_exit(exit: Exit) -> String {
+fn describe_exit(exit: Exit, oom_killed: bool) -> String {
+    // The cgroup's OOM killer ends a process with SIGKILL; say why rather than name the signal.
+    match exit {
+        Exit::Signal(libc::SIGKILL) if oom_killed => {
+            return "was killed: memory limit of the sandbox reached".to_owned();
+        }
+        Exit::Code(_) | Exit::Signal(_) if oom_killed => {
+            return format!(
+                "{} (a process of it was killed: memory limit of the sandbox reached)",
+                describe_exit(exit, false)
+            );
+        }
+        _ => {}
+    }
     match exit {
         Exit::Code(code) => format!("exited with code {code} without reporting"),
         Exit::Signal(signal) => {
@@ -359,4 +376,18 @@ fn nonce() -> String {
         let _ = write!(hex, "{b:02x}");
         hex
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_oom_kill_is_told_as_the_sandbox_memory_limit_not_a_bare_sigkill() {
+        assert_eq!(describe_exit(Exit::Signal(libc::SIGKILL), true), "was killed: memory limit of the sandbox reached");
+        assert_eq!(describe_exit(Exit::Signal(libc::SIGKILL), false), "was killed by signal 9 (SIGKILL)");
+        let exited = describe_exit(Exit::Code(101), true);
+        assert!(exited.starts_with("exited with code 101") && exited.contains("memory limit"), "{exited}");
+        assert_eq!(describe_exit(Exit::TimedOut, true), "timed out");
+    }
 }

@@ -99,6 +99,9 @@ pub fn grade(report: &Report, colour: bool) -> String {
                 "candidate code ran in a sandbox: bubblewrap (no network, no host files){}, unprivileged, rlimits",
                 if landlock { ", Landlock" } else { "" }
             )
+        } else if report.sandbox.active.iter().any(|layer| layer.starts_with("cgroup")) {
+            "candidate code ran WITHOUT a sandbox (--allow-unsandboxed): process group, rlimits and a cgroup only"
+                .to_owned()
         } else {
             "candidate code ran WITHOUT a sandbox (--allow-unsandboxed): process group and rlimits only".to_owned()
         };
