@@ -132,3 +132,31 @@ fn in_the_sandbox_landlock_denies_what_bubblewrap_alone_allows() {
     let stderr = text(&confined.stderr);
     assert!(stderr.contains("Permission denied") && stderr.contains("Operation not permitted"), "{stderr}");
 }
+
+#[test]
+fn without_landlock_grading_refuses_unless_allowed_and_then_the_report_does_not_claim_it() {
+    use std::os::unix::fs::PermissionsExt;
+    // A launcher whose probe finds no Landlock, as on a kernel without it.
+    let dir = tempfile::tempdir().unwrap();
+    let fake = dir.path().join("harness-confine");
+    std::fs::write(&fake, "#!/bin/sh\necho 'not enforced'\n").unwrap();
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let fake = fake.to_string_lossy().into_owned();
+    let vars = [("HARNESS_CONFINE", fake.as_str())];
+    let reference = ["grade", "fraud-scorer", "solutions/fraud-scorer/reference", "--format", "json"];
+
+    let refused = crate::support::harness_with_env(&reference, &vars);
+    assert_eq!(refused.code, 5, "{}{}", refused.stdout, refused.stderr);
+    assert_eq!(refused.stderr.lines().count(), 1, "{}", refused.stderr);
+    assert!(refused.stderr.contains("Landlock is not enforced"), "{}", refused.stderr);
+    assert!(refused.stderr.contains("--allow-unsandboxed"), "{}", refused.stderr);
+
+    let allowed = crate::support::harness_with_env(&[&reference[..], &["--allow-unsandboxed"]].concat(), &vars);
+    assert_eq!(allowed.code, 0, "{}", allowed.stderr);
+    let grade = crate::support::json(&allowed);
+    assert_eq!(grade["scorecard"]["total"], 100.0, "bubblewrap alone still grades");
+    assert_eq!(grade["sandbox"]["sandboxed"], true);
+    let layers = grade["sandbox"]["active"].as_array().unwrap();
+    assert!(!layers.iter().any(|l| l.as_str().unwrap_or("").contains("Landlock")), "{layers:?}");
+}
