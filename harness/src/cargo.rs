@@ -60,6 +60,13 @@ fn find_toolchain() -> std::result::Result<Toolchain, String> {
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
         .ok_or("failed to find cargo's home (set CARGO_HOME)")?;
+    if !cargo_home.is_dir() {
+        return Err(format!(
+            "failed to find cargo's home at {} (set CARGO_HOME to the folder whose registry holds the crates that \
+             builds use offline)",
+            cargo_home.display()
+        ));
+    }
     let canonical = |p: PathBuf| p.canonicalize().unwrap_or(p);
     Ok(Toolchain { sysroot: canonical(sysroot), cargo_home: canonical(cargo_home) })
 }
