@@ -160,3 +160,22 @@ fn without_landlock_grading_refuses_unless_allowed_and_then_the_report_does_not_
     let layers = grade["sandbox"]["active"].as_array().unwrap();
     assert!(!layers.iter().any(|l| l.as_str().unwrap_or("").contains("Landlock")), "{layers:?}");
 }
+
+#[test]
+fn without_bubblewrap_grading_refuses_unless_allowed_and_then_runs_unsandboxed_saying_so() {
+    // No bubblewrap where the harness is told to find it.
+    let vars = [("HARNESS_BWRAP", "/nonexistent/bwrap")];
+    let reference = ["grade", "fraud-scorer", "solutions/fraud-scorer/reference", "--format", "json"];
+
+    let refused = crate::support::harness_with_env(&reference, &vars);
+    assert_eq!(refused.code, 5, "{}{}", refused.stdout, refused.stderr);
+    assert!(refused.stderr.contains("bubblewrap (bwrap) is not installed"), "{}", refused.stderr);
+
+    let allowed = crate::support::harness_with_env(&[&reference[..], &["--allow-unsandboxed"]].concat(), &vars);
+    assert_eq!(allowed.code, 0, "{}", allowed.stderr);
+    let grade = crate::support::json(&allowed);
+    assert_eq!(grade["scorecard"]["total"], 100.0, "an unsandboxed build and run still grade");
+    assert_eq!(grade["sandbox"]["sandboxed"], false);
+    let layers = grade["sandbox"]["active"].as_array().unwrap();
+    assert!(!layers.iter().any(|l| l.as_str().is_some_and(|l| l.contains("bubblewrap"))), "{layers:?}");
+}

@@ -21,6 +21,8 @@ const TMP_BYTES: u64 = 64 << 20;
 /// Environment variable naming the `harness-confine` launcher (an absolute path), instead of the one installed next
 /// to the harness.
 pub const ENV_CONFINE: &str = "HARNESS_CONFINE";
+/// Environment variable naming the bubblewrap executable, instead of `bwrap` on the system's `PATH`.
+pub const ENV_BWRAP: &str = "HARNESS_BWRAP";
 /// Where the launcher is mounted (read-only) inside the sandbox.
 const CONFINE_PATH: &str = "/run/harness-confine";
 
@@ -326,7 +328,7 @@ fn set_mode(path: &Path, mode: u32) -> Result<()> {
 
 /// Finds bubblewrap and checks it can build a sandbox here (namespaces may be disabled in a container).
 fn probe() -> std::result::Result<PathBuf, String> {
-    let bwrap = PathBuf::from("bwrap");
+    let bwrap = std::env::var_os(ENV_BWRAP).map_or_else(|| PathBuf::from("bwrap"), PathBuf::from);
     let sandbox = Sandbox { bwrap: Some(bwrap.clone()), landlock: None };
     let uid = sandbox.drops_privileges().then_some(UID_BASE);
     let mut command = sandbox.command(Path::new("/usr/bin/true"), &[], &[], &[], uid);
