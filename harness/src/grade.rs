@@ -124,6 +124,8 @@ pub fn grade(layout: &Layout, problem: &Problem, candidate: &Path, options: Opti
     if !candidate.is_dir() {
         return Err(Error::Usage(format!("failed to find the candidate folder {}", candidate.display())));
     }
+    // What grades of harness processes that are gone left behind (a killed grade never cleans up).
+    crate::leftovers::sweep_once(&layout.target_dir(), &std::env::temp_dir());
     let meter = Meter::detect()?;
     grade.meter = meter.unit();
     let jail = Jail::new(Sandbox::detect(options.allow_unsandboxed)?)?;
@@ -381,6 +383,15 @@ impl Drop for Cleanup<'_> {
         let release = self.layout.target_dir().join("release");
         // Fingerprints are named after packages (unique to this job), artifacts after targets plus a hash.
         let mut prefixes = vec![self.job.runner.clone(), self.job.candidate_package.clone()];
+        // A failed compile reports no artifact but leaves its dep-info; its fingerprint folder still names the hash.
+        let fingerprints = release.join(".fingerprint");
+        for entry in std::fs::read_dir(&fingerprints).into_iter().flatten().filter_map(std::result::Result::ok) {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if let Some(hash) = name.strip_prefix(&format!("{}-", self.job.candidate_package)) {
+                prefixes.push(format!("candidate-{hash}"));
+                prefixes.push(format!("libcandidate-{hash}"));
+            }
+        }
         for artifact in self.builds.iter().flat_map(|b| &b.artifacts).filter(|a| a.target == "candidate") {
             for file in artifact.filenames.iter().chain(&artifact.executable) {
                 let Some(stem) = file.file_stem().and_then(|s| s.to_str()) else { continue };

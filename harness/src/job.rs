@@ -161,8 +161,10 @@ pub fn prepare(layout: &Layout, problem: &Problem, candidate: &Path) -> Result<s
         Ok(deps) => deps,
         Err(rejection) => return Ok(Err(rejection)),
     };
-    let dir =
-        tempfile::Builder::new().prefix("harness-job-").tempdir().map_err(|e| Error::io("create", "a temp dir", e))?;
+    let dir = tempfile::Builder::new()
+        .prefix(&format!("{}{}-", crate::leftovers::JOB_PREFIX, std::process::id()))
+        .tempdir()
+        .map_err(|e| Error::io("create", "a temp dir", e))?;
     let id = JOBS.fetch_add(1, Ordering::Relaxed);
     let runner = format!("runner_{}_{id}", std::process::id());
     let candidate_package = format!("candidate_{}_{id}", std::process::id());

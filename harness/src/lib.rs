@@ -14,6 +14,7 @@ pub mod history;
 pub mod job;
 pub mod layout;
 pub mod leaderboard;
+pub mod leftovers;
 pub mod meter;
 pub mod mutants;
 pub mod practice;

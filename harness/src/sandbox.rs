@@ -250,7 +250,7 @@ static GRADES: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(
 impl Jail {
     pub fn new(sandbox: Sandbox) -> Result<Jail> {
         let dir = tempfile::Builder::new()
-            .prefix("harness-sandbox-")
+            .prefix(&format!("{}{}-", crate::leftovers::JAIL_PREFIX, std::process::id()))
             .tempdir()
             .map_err(|e| Error::io("create", "a sandbox dir", e))?;
         std::fs::create_dir(dir.path().join("bin")).map_err(|e| Error::io("create", dir.path(), e))?;
