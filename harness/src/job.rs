@@ -6,7 +6,7 @@
 //! the job or is visible to the build; in the runner phase the real runner is compiled against the candidate's
 //! (then up to date) library, with the suite and reference visible and no candidate source compiled.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ProblemError, Result};
 use crate::layout::Layout;
 use crate::problem::Problem;
 use crate::screen;
@@ -246,12 +246,7 @@ impl Runners<'_> {
     /// of the reference, so features unify as they will in the runner phase and the candidate's library built now is
     /// the one the runner phase links (cargo then finds it up to date and compiles no candidate source there).
     fn stub(&self, support: &Path) -> Result<RunnerFiles> {
-        let path = self.reference.join("Cargo.toml");
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;
-        let reference: toml::Table = toml::from_str(&text)
-            .map_err(|e| Error::Harness(format!("failed to parse {}: {}", path.display(), e.message().trim())))?;
-        let mut dependencies =
-            reference.get("dependencies").and_then(toml::Value::as_table).cloned().unwrap_or_default();
+        let mut dependencies = dependencies(&read_manifest(&self.reference.join("Cargo.toml"))?);
         let entry = |pairs: &[(&str, &str)]| {
             toml::Value::Table(pairs.iter().map(|(k, v)| ((*k).to_owned(), toml::Value::from(*v))).collect())
         };
@@ -380,12 +375,20 @@ fn lines(items: &[String]) -> String {
     items.iter().flat_map(|l| [l.as_str(), "\n"]).collect()
 }
 
+/// A crate manifest of the problem bank (a reference's), parsed; one that does not parse is a broken problem.
+pub fn read_manifest(path: &Path) -> Result<toml::Table> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
+    Ok(toml::from_str(&text).map_err(|e| ProblemError::new(path, None, e.message().trim()))?)
+}
+
+/// A manifest's `[dependencies]` (empty when it has none).
+pub fn dependencies(manifest: &toml::Table) -> toml::Table {
+    manifest.get("dependencies").and_then(toml::Value::as_table).cloned().unwrap_or_default()
+}
+
 /// The `[package] name` of a crate manifest.
 pub fn package_name(manifest: &Path) -> Result<String> {
-    let text = std::fs::read_to_string(manifest).map_err(|e| Error::io("read", manifest, e))?;
-    let table: toml::Table = toml::from_str(&text)
-        .map_err(|e| Error::Harness(format!("failed to parse {}: {}", manifest.display(), e.message().trim())))?;
-    table
+    read_manifest(manifest)?
         .get("package")
         .and_then(|p| p.get("name"))
         .and_then(|n| n.as_str())

@@ -3,7 +3,7 @@
 //! edge-case cases against each mutant, with the untouched reference as the oracle. The share of mutants the suite
 //! catches is the figure; the survivors are listed so an author can add the case that kills them.
 
-use crate::error::{Error, ProblemError, Result};
+use crate::error::{Error, Result};
 use crate::job;
 use crate::layout::Layout;
 use crate::problem::{EquivalentMutant, Problem};
@@ -112,15 +112,13 @@ fn split_equivalent(survivors: Vec<String>, declared: &[EquivalentMutant]) -> (V
 fn subject(layout: &Layout, problem: &Problem, dir: &Path) -> Result<PathBuf> {
     let reference = layout.solutions_dir(&problem.slug).join("reference");
     let manifest_path = reference.join("Cargo.toml");
-    let text = std::fs::read_to_string(&manifest_path).map_err(|e| Error::io("read", &manifest_path, e))?;
-    let manifest: toml::Table =
-        toml::from_str(&text).map_err(|e| ProblemError::new(&manifest_path, None, e.message().trim()))?;
+    let manifest = job::read_manifest(&manifest_path)?;
     let edition =
         manifest.get("package").and_then(|p| p.get("edition")).and_then(toml::Value::as_str).unwrap_or("2024");
     // The reference's own dependencies, one inline `name = value` line each (a nested table would be rendered as a
     // `[name]` header and land outside `[dependencies]`).
     let mut dependencies = String::new();
-    for (name, value) in manifest.get("dependencies").and_then(toml::Value::as_table).into_iter().flatten() {
+    for (name, value) in &job::dependencies(&manifest) {
         let _ = writeln!(dependencies, "{name} = {value}");
     }
     let quoted = |p: &Path| toml::Value::String(p.to_string_lossy().into_owned()).to_string();
