@@ -344,11 +344,15 @@ fn remove_stale(hierarchy: &Hierarchy) {
         let Ok(entries) = std::fs::read_dir(&own.dir) else { continue };
         for entry in entries.filter_map(Result::ok) {
             let name = entry.file_name();
-            let Some(pid) = name.to_str().and_then(|n| n.strip_prefix("harness-")).and_then(|n| n.split('-').next())
+            let Some(pid) = name
+                .to_str()
+                .and_then(|n| n.strip_prefix("harness-"))
+                .and_then(|n| n.split('-').next())
+                .and_then(|pid| pid.parse::<u32>().ok())
             else {
                 continue;
             };
-            if pid != std::process::id().to_string() && !Path::new("/proc").join(pid).exists() {
+            if pid != std::process::id() && !crate::leftovers::alive(pid) {
                 let _ = std::fs::remove_dir(entry.path());
             }
         }

@@ -147,7 +147,7 @@ pub fn grade(layout: &Layout, problem: &Problem, candidate: &Path, options: Opti
     // Registered before any early return, so a failed build's candidate artifacts are removed too.
     let mut cleanup = Cleanup { layout, job: &job, builds: Vec::new() };
     let started = Instant::now();
-    let built = build(&cargo, layout, problem, &job, &mut cleanup.builds);
+    let built = build(&cargo, layout, problem, &job, &candidate_scope, &mut cleanup.builds);
     grade.timings.build_secs = started.elapsed().as_secs_f64();
     grade.compiled = compiled(&job, &cleanup.builds);
     let runner = match built? {
@@ -267,17 +267,17 @@ fn apply(case: &mut CaseResult, finding: Finding) {
 }
 
 /// Builds the job in its two phases (each cargo run kept in `builds`): the candidate's library beside a stub
-/// runner, seeing nothing hidden; then the runner, which sees the suite and the reference and must find the
+/// runner, seeing only `candidate_scope` (nothing hidden); then the runner, which sees the suite and the reference and must find the
 /// candidate's library up to date. The runner's executable, or the candidate's verdict when either build fails.
 fn build(
     cargo: &Cargo,
     layout: &Layout,
     problem: &Problem,
     job: &Job,
+    candidate_scope: &[PathBuf],
     builds: &mut Vec<Build>,
 ) -> Result<std::result::Result<PathBuf, Verdict>> {
-    let candidate_scope = job.visible(Phase::Candidate);
-    let build = cargo.build(Scope { workspace: job.root(), readable: &candidate_scope }, &job.runner)?;
+    let build = cargo.build(Scope { workspace: job.root(), readable: candidate_scope }, &job.runner)?;
     let verdict = build_verdict(layout, problem, job, &build)?;
     builds.push(build);
     if let Some(verdict) = verdict {

@@ -79,7 +79,8 @@ fn job_package(path: &Path) -> Option<(u32, Option<String>)> {
     Some((pid, hash.filter(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_hexdigit()))))
 }
 
-fn alive(pid: u32) -> bool {
+/// Whether a process with this pid runs (in this PID namespace).
+pub(crate) fn alive(pid: u32) -> bool {
     Path::new("/proc").join(pid.to_string()).exists()
 }
 
