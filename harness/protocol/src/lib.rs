@@ -9,7 +9,7 @@ pub use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Bumped whenever a record's shape changes; a runner and a harness must agree on it.
-pub const PROTOCOL_VERSION: u32 = 3;
+pub const PROTOCOL_VERSION: u32 = 4;
 /// The descriptor number the harness gives the result pipe in the child.
 pub const RESULT_FD: i32 = 3;
 /// Environment variable holding the result descriptor number.
@@ -136,6 +136,14 @@ pub struct FailureReport {
     /// For random cases: the seed of the failing trial and how many shrink steps were applied.
     pub trial_seed: Option<u64>,
     pub shrink_steps: Option<u32>,
+    /// The candidate's code panicked in `todo!()` or `unimplemented!()`: unfinished, not a crash.
+    #[serde(default)]
+    pub unimplemented: bool,
+}
+
+/// Whether a panic message is the one `todo!()` or `unimplemented!()` give (`not yet implemented: …`).
+pub fn is_unimplemented(panic_message: &str) -> bool {
+    panic_message.starts_with("not yet implemented") || panic_message.starts_with("not implemented")
 }
 
 /// Measurements a trial made of itself.
@@ -217,6 +225,13 @@ mod tests {
             let back: Kind = serde_json::from_str(&json).unwrap();
             assert_eq!(back, kind);
         }
+    }
+
+    #[test]
+    fn todo_and_unimplemented_panics_are_told_apart_from_other_panics() {
+        assert!(is_unimplemented("not yet implemented: score 3 transactions (at src/lib.rs:4:9)"));
+        assert!(is_unimplemented("not implemented"));
+        assert!(!is_unimplemented("index out of bounds: the len is 0"));
     }
 
     #[test]

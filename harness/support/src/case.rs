@@ -238,16 +238,20 @@ impl CaseBuilder {
                 budget_bytes: Some(budget),
                 size: Some(size as u64),
             };
-            if !actual.approx_eq(&expected) {
-                return Err(Failure::mismatch("wrong answer on the memory input", &expected, &actual));
-            }
+            // Over the budget first: that is what a memory case is about, whatever the answer.
             if peak > budget {
                 return Err(Failure::new(format!(
                     "peak heap {} over a budget of {} (reference peak {}) on an input of {size} items",
                     human_bytes(peak),
                     human_bytes(budget),
                     human_bytes(reference_peak)
-                )));
+                ))
+                .with_metrics(metrics));
+            }
+            if !actual.approx_eq(&expected) {
+                return Err(
+                    Failure::mismatch("wrong answer on the memory input", &expected, &actual).with_metrics(metrics)
+                );
             }
             Ok(metrics)
         };

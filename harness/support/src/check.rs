@@ -2,7 +2,7 @@
 
 use crate::approx::Approx;
 use crate::diff::render_diff;
-use harness_protocol::FailureReport;
+use harness_protocol::{FailureReport, Metrics};
 use std::fmt::Debug;
 
 /// Why a check failed. Built by the `expect*` functions; rendered by the harness.
@@ -11,6 +11,8 @@ pub struct Failure {
     // Boxed so that `Outcome` stays a small `Result` on the happy path.
     pub(crate) report: Box<FailureReport>,
     pub(crate) panicked: bool,
+    /// What the trial measured before it failed (a memory case's peak and budget), reported with the failure.
+    pub(crate) metrics: Option<Box<Metrics>>,
 }
 
 /// What a check or a case body returns.
@@ -22,6 +24,7 @@ impl Failure {
         Failure {
             report: Box::new(FailureReport { message: message.into(), ..FailureReport::default() }),
             panicked: false,
+            metrics: None,
         }
     }
 
@@ -39,6 +42,7 @@ impl Failure {
                 ..FailureReport::default()
             }),
             panicked: false,
+            metrics: None,
         }
     }
 
@@ -46,6 +50,7 @@ impl Failure {
     pub fn panicked(message: &str) -> Self {
         let mut failure = Failure::new(format!("panicked: {message}"));
         failure.panicked = true;
+        failure.report.unimplemented = harness_protocol::is_unimplemented(message);
         failure
     }
 
@@ -60,6 +65,13 @@ impl Failure {
     #[must_use]
     pub fn with_input(mut self, input: &dyn Debug) -> Self {
         self.report.input = Some(format!("{input:#?}"));
+        self
+    }
+
+    /// Attaches what the trial measured, so the harness sees it although the trial failed.
+    #[must_use]
+    pub fn with_metrics(mut self, metrics: Metrics) -> Self {
+        self.metrics = Some(Box::new(metrics));
         self
     }
 

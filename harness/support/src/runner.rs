@@ -96,9 +96,10 @@ fn protocol_main(mut channel: Channel, ctx: &Ctx, cases: Vec<Case>) -> ExitCode 
 fn run_case(case: &Case, ctx: &Ctx) -> (Status, Option<Failure>, Metrics) {
     match catch(|| (case.body)(ctx, &case.meta.name)) {
         Ok(Ok(metrics)) => (Status::Pass, None, metrics),
-        Ok(Err(failure)) => {
+        Ok(Err(mut failure)) => {
             let status = if failure.is_panic() { Status::Panic } else { Status::Fail };
-            (status, Some(failure), Metrics::default())
+            let metrics = failure.metrics.take().map_or_else(Metrics::default, |m| *m);
+            (status, Some(failure), metrics)
         }
         Err(message) => (Status::Panic, Some(Failure::panicked(&message)), Metrics::default()),
     }
