@@ -54,3 +54,34 @@ fn each_quality_deduction_is_an_evidence_line_naming_file_and_line() {
     let tidy = grade_tidy(&[]);
     assert!(!tidy.stdout.contains("\nQuality\n"), "a tidy grade has no deductions to show:\n{}", tidy.stdout);
 }
+
+#[test]
+fn attributes_that_silence_clippy_or_rustfmt_cost_like_what_they_hide_with_their_lines() {
+    // Inside the checkout, so the repo's rustfmt settings apply as they do to the reference itself.
+    let scratch = crate::support::root().join("target");
+    std::fs::create_dir_all(&scratch).unwrap();
+    let dir = tempfile::tempdir_in(&scratch).unwrap();
+    let reference = crate::support::root().join("solutions/fraud-scorer/reference");
+    std::fs::copy(reference.join("Cargo.toml"), dir.path().join("Cargo.toml")).unwrap();
+    std::fs::create_dir_all(dir.path().join("src")).unwrap();
+    let lib = std::fs::read_to_string(reference.join("src/lib.rs")).unwrap();
+    let (docs, rest) = lib.split_at(lib.find("\n\n").expect("a blank line after the crate docs") + 2);
+    let silenced = format!("{docs}#![allow(clippy::all)]\n\n#[rustfmt::skip]\nconst _QUIET: u8 = 0;\n\n{rest}");
+    std::fs::write(dir.path().join("src/lib.rs"), silenced).unwrap();
+    let run = harness(&["grade", "fraud-scorer", dir.path().to_str().unwrap(), "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let grade = json(&run);
+    assert_eq!(points(&grade, "correctness"), 40.0, "the behaviour is the reference's");
+    // One step of four off each share (3 of 20 points): 3 × 3/4 = 2.25, shown rounded.
+    assert_eq!(signal(&grade, "clippy"), 2.3);
+    assert_eq!(signal(&grade, "rustfmt"), 2.3);
+    let found: Vec<String> = grade["quality"]["silenced"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| format!("{} {}", s["tool"].as_str().unwrap(), s["attribute"].as_str().unwrap()))
+        .collect();
+    assert_eq!(found, ["clippy #![allow(clippy::all)]", "rustfmt #[rustfmt::skip]"]);
+    let text = harness(&["grade", "fraud-scorer", dir.path().to_str().unwrap()]);
+    assert!(text.stdout.contains("`#![allow(clippy::all)]` silences clippy"), "{}", text.stdout);
+}

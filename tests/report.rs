@@ -234,7 +234,13 @@ fn the_junit_report_validates_against_the_jenkins_schema() {
     let junit = &known_bad().junit;
     assert!(junit.contains("<testsuite name=\"fraud-scorer.correctness\" tests=\"9\""), "{junit}");
     assert_eq!(junit.matches("<failure ").count(), 3, "{junit}");
-    assert!(junit.contains("<property name=\"band\" value=\"Strong hire\"/>"), "{junit}");
+    assert!(junit.contains("<property name=\"band\" value=\"Lean no\"/>"), "{junit}");
+    assert!(
+        junit.contains(
+            "<property name=\"band_note\" value=\"capped at Lean no: `calls_the_model_once_per_batch` failed"
+        ),
+        "{junit}"
+    );
     assert!(junit.contains("own tests passed"), "the candidate's own tests are testcases too: {junit}");
 }
 

@@ -34,11 +34,25 @@ fn scaling_case(grade: &Value) -> &Value {
     grade["tests"].as_array().unwrap().iter().find(|c| c["name"] == CASE).expect("the scaling case is reported")
 }
 
-/// What must repeat exactly: every area's points, and the scaling case's growth class and score.
-fn verdict(grade: &Value) -> (Vec<f64>, String, f64) {
+/// What must repeat exactly: every area's points, the scaling case's growth class and score, the band and its caps.
+fn verdict(grade: &Value) -> (Vec<f64>, String, f64, Value, Value) {
     let areas = ["correctness", "edge_cases", "performance", "quality"].map(|a| points(grade, a)).to_vec();
     let case = scaling_case(grade);
-    (areas, case["scaling"]["growth"].as_str().unwrap_or("none").to_owned(), case["score"].as_f64().unwrap())
+    let card = &grade["scorecard"];
+    // The caps without their measured slopes, which are fitted from counts that move in the fourth digit.
+    let caps: Vec<Value> = card["caps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| serde_json::json!([c["band"], c["reason"], c["signal"]]))
+        .collect();
+    (
+        areas,
+        case["scaling"]["growth"].as_str().unwrap_or("none").to_owned(),
+        case["score"].as_f64().unwrap(),
+        card["band"].clone(),
+        Value::from(caps),
+    )
 }
 
 #[test]
@@ -103,5 +117,7 @@ fn scaling_verdicts_repeat_exactly_five_times_beside_a_cpu_hog() {
             })
             .collect();
         assert!(verdicts.windows(2).all(|w| w[0] == w[1]), "{solution}: {verdicts:?}");
+        let band = if solution == "reference" { "strong_hire" } else { "lean_no" };
+        assert_eq!(verdicts[0].3, band, "{solution}: {verdicts:?}");
     }
 }

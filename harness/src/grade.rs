@@ -8,7 +8,7 @@ use crate::layout::Layout;
 use crate::meter::{Meter, Unit};
 use crate::problem::Problem;
 use crate::quality::{self, Quality};
-use crate::rubric::{self, Scorecard};
+use crate::rubric::{self, Rubric, Scorecard};
 use crate::sandbox::{Jail, Layers, Sandbox};
 use crate::scaling::{Bench, Finding};
 use crate::trial::{self, CaseResult, Outcome, Settings};
@@ -186,7 +186,7 @@ pub fn grade(layout: &Layout, problem: &Problem, candidate: &Path, options: Opti
     // Again, now that every candidate process has run: a run that went without its cgroup is said so.
     grade.sandbox = jail.sandbox.layers();
 
-    grade.scorecard = rubric::score(&problem.manifest.rubric, &grade.cases, &grade.quality);
+    grade.scorecard = rubric::score(&Rubric::of(&problem.manifest), &grade.cases, &grade.quality);
     Ok(grade)
 }
 
@@ -196,6 +196,7 @@ pub fn grade(layout: &Layout, problem: &Problem, candidate: &Path, options: Opti
 fn run_cases(bench: &Bench, timings: &mut Timings) -> Result<Vec<CaseResult>> {
     let started = Instant::now();
     let cases = trial::list(bench.runner, bench.problem, bench.settings)?;
+    bench.problem.check_signal_cases(&cases)?;
     let mut findings = Vec::new();
     for case in cases.iter().filter(|c| c.kind == Kind::Scaling) {
         findings.push((case.name.clone(), bench.grade(case)?));
@@ -258,8 +259,10 @@ fn apply(case: &mut CaseResult, finding: Finding) {
         Finding::Failed { size, message } => {
             case.score = 0.0;
             case.outcome = if message.starts_with("panicked") { Outcome::Panic } else { Outcome::Crash };
+            let unimplemented = message.strip_prefix("panicked: ").is_some_and(harness_protocol::is_unimplemented);
             case.failure = Some(FailureReport {
                 message: format!("on the input of {size} items: {message}"),
+                unimplemented,
                 ..FailureReport::default()
             });
         }
@@ -421,6 +424,7 @@ impl Drop for Cleanup<'_> {
 #[cfg(test)]
 pub(crate) fn graded(cases: Vec<CaseResult>) -> Grade {
     let weights = crate::problem::Weights { correctness: 40, edge_cases: 25, performance: 15, quality: 20 };
+    let rubric = Rubric { weights, signals: &[], core_stage: "core" };
     let quality = Quality {
         own_tests: crate::quality::OwnTests { passed: 1, total: 1, ..Default::default() },
         clippy: Some(Vec::new()),
@@ -433,7 +437,7 @@ pub(crate) fn graded(cases: Vec<CaseResult>) -> Grade {
         candidate: "c".into(),
         seed: 1,
         verdict: Verdict::Graded,
-        scorecard: rubric::score(&weights, &cases, &quality),
+        scorecard: rubric::score(&rubric, &cases, &quality),
         cases,
         quality,
         timings: Timings::default(),

@@ -2,6 +2,7 @@
 //! notes, the `hidden/suite.rs` test suite and the `starter/` crate.
 
 use crate::error::ProblemError;
+use harness_protocol::{CaseMeta, Kind};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -144,6 +145,43 @@ pub struct Manifest {
     /// Mutants of the reference no test can tell from it (`harness verify --mutants` lists them apart).
     #[serde(default)]
     pub equivalent_mutants: Vec<EquivalentMutant>,
+    /// What the problem exists to test, and the production-severity bugs: missing one caps the band.
+    #[serde(default)]
+    pub signals: Vec<CentralSignal>,
+}
+
+/// How much missing a [`CentralSignal`] weighs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// The pattern the problem (or one of its follow-up stages) exists to test: the complexity it asks for, the
+    /// memory model of a streaming stage, the semantics the story is about.
+    #[default]
+    Central,
+    /// A bug a team would treat as an incident (a NaN score approving a payment, a panic on an empty batch, rows
+    /// silently duplicated), whichever stage it is in.
+    Production,
+}
+
+/// One thing the problem exists to test, tied to the hidden cases that show it (`[[signals]]` in problem.toml). A
+/// signal is missed when one of its cases shows it missed: a `check` or `differential` case that fails, a memory
+/// case over its budget, a scaling case that grows a class worse than the reference (or, with `max_ratio`, costs
+/// more than that multiple of it at the largest size) or fails on a measured input.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CentralSignal {
+    /// Stable, unique in the problem (`hash-join`).
+    pub id: String,
+    /// What it is, as a noun phrase the report completes (`... and this problem is about {about}`).
+    pub about: String,
+    /// Names of the hidden cases that show it; they must all be in one stage, which is the signal's stage.
+    pub cases: Vec<String>,
+    #[serde(default)]
+    pub severity: Severity,
+    /// Scaling cases only: the signal is also missed above this multiple of the reference's cost at the largest
+    /// size (a log factor the spec rules out does not show in a slope).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_ratio: Option<f64>,
 }
 
 /// A mutant of the reference that behaves exactly like it, and why: `mutant` is matched as a substring of
@@ -200,6 +238,39 @@ impl Problem {
     pub fn has_stage(&self, id: &str) -> bool {
         self.manifest.stages.iter().any(|s| s.id == id)
     }
+
+    /// Checks the `[[signals]]` against the suite's cases: each case a signal names exists, and a signal's cases
+    /// share one stage; `max_ratio` is only for scaling cases. An error names the line of problem.toml.
+    pub fn check_signal_cases(&self, cases: &[CaseMeta]) -> Result<(), ProblemError> {
+        let path = self.manifest_path();
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        for signal in &self.manifest.signals {
+            let mut stage: Option<&str> = None;
+            for name in &signal.cases {
+                let fail = |message: String| Err(ProblemError::new(&path, signal_case_line(&text, name), message));
+                let Some(case) = cases.iter().find(|c| c.name == *name) else {
+                    return fail(format!(
+                        "signal `{}` names case `{name}`, which the hidden suite does not have",
+                        signal.id
+                    ));
+                };
+                if stage.is_some_and(|s| s != case.stage) {
+                    return fail(format!(
+                        "signal `{}` names cases of two stages; a signal belongs to one stage",
+                        signal.id
+                    ));
+                }
+                stage = Some(&case.stage);
+                if signal.max_ratio.is_some() && case.kind != Kind::Scaling {
+                    return fail(format!(
+                        "signal `{}` sets `max_ratio`, but its case `{name}` is not a scaling case",
+                        signal.id
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Parses and validates a manifest, locating any error at its line and key.
@@ -228,6 +299,7 @@ pub fn parse_manifest(path: &Path, text: &str) -> Result<Manifest, ProblemError>
             return Err(ProblemError::new(path, at("id"), format!("stage id `{}` is declared twice", stage.id)));
         }
     }
+    check_signals(path, text, &manifest.signals)?;
     let limits = &manifest.limits;
     for (key, value) in [
         ("trial_timeout_secs", limits.trial_timeout_secs),
@@ -267,6 +339,44 @@ pub fn parse_manifest(path: &Path, text: &str) -> Result<Manifest, ProblemError>
         ));
     }
     Ok(manifest)
+}
+
+/// Each signal has a unique id, says what it is about, names at least one case (each once) and, with `max_ratio`,
+/// a finite multiple of at least 1.
+fn check_signals(path: &Path, text: &str, signals: &[CentralSignal]) -> Result<(), ProblemError> {
+    let at = |id: &str| {
+        text.lines().position(|l| l.trim_start().starts_with("id") && l.contains(&format!("\"{id}\""))).map(|i| i + 1)
+    };
+    let mut ids = HashSet::new();
+    for signal in signals {
+        let fail = |message: String| Err(ProblemError::new(path, at(&signal.id), message));
+        if signal.id.trim().is_empty() {
+            return fail("a signal's `id` must not be empty".to_owned());
+        }
+        if !ids.insert(signal.id.as_str()) {
+            return fail(format!("signal id `{}` is declared twice", signal.id));
+        }
+        if signal.about.trim().is_empty() {
+            return fail(format!("signal `{}`: key `about` must not be empty", signal.id));
+        }
+        if signal.cases.is_empty() {
+            return fail(format!("signal `{}`: key `cases` must name at least one hidden case", signal.id));
+        }
+        let mut cases = HashSet::new();
+        if let Some(twice) = signal.cases.iter().find(|c| !cases.insert(c.as_str())) {
+            return fail(format!("signal `{}` names case `{twice}` twice", signal.id));
+        }
+        if signal.max_ratio.is_some_and(|r| !(r >= 1.0 && r.is_finite())) {
+            return fail(format!("signal `{}`: key `max_ratio` must be a finite number >= 1.0", signal.id));
+        }
+    }
+    Ok(())
+}
+
+/// The line of `problem.toml` that names `case` in a signal's `cases`, for errors found once the suite is listed.
+pub fn signal_case_line(text: &str, case: &str) -> Option<usize> {
+    let quoted = format!("\"{case}\"");
+    text.lines().position(|l| l.contains(&quoted)).map(|i| i + 1)
 }
 
 fn line_of(text: &str, offset: usize) -> usize {

@@ -269,6 +269,11 @@ impl Session {
         self.scorecard = Some(scorecard.clone());
     }
 
+    /// The last grade's scorecard (its caps included), if a grade finished.
+    pub fn scorecard(&self) -> Option<&Scorecard> {
+        self.scorecard.as_ref()
+    }
+
     /// Every grade so far, oldest first.
     pub fn timeline(&self) -> &[Point] {
         &self.timeline
@@ -351,6 +356,7 @@ pub(crate) mod tests {
                 budget: crate::problem::Budget::default(),
                 scaling: crate::problem::ScalingSizes::default(),
                 equivalent_mutants: Vec::new(),
+                signals: Vec::new(),
             },
         }
     }

@@ -1,39 +1,57 @@
-//! `harness verify`: every bundled solution must get the verdict it declares. The reference scores 100 in every
-//! area; each known-bad solution loses points in exactly the areas its `expected.toml` names.
+//! `harness verify`: every bundled solution must get the verdict it declares in its `expected.toml`: the band a
+//! fair staff-level interviewer gives it, and the areas it loses (the reference: full marks, none). Each problem's
+//! untouched starter scores 0, and its solutions span the bands (Strong hire, Hire, and Lean no or No hire).
 
 use crate::error::{Error, ProblemError, Result};
 use crate::grade::{self, Grade, Options};
 use crate::layout::Layout;
 use crate::meter::Unit;
 use crate::problem::Problem;
-use crate::rubric::Area;
+use crate::rubric::{Area, Band, Cap};
 use crate::scaling::Growth;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
-/// A known-bad solution's `expected.toml`.
+/// A bundled solution's `expected.toml`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Expectation {
-    /// What is wrong with it, in one line.
-    pub bug: String,
-    /// The areas it must lose points in; every other area keeps full marks.
+    /// What is wrong with it, in one line (known-bad solutions; the reference has none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bug: Option<String>,
+    /// The areas it must lose points in; every other area keeps full marks (none for the reference).
+    #[serde(default)]
     pub lose: Vec<Area>,
+    /// The band a fair staff-level interviewer would give this code.
+    pub band: Band,
+    /// Why that band, in one line.
+    pub why: String,
 }
 
-/// One solution's check.
+/// One solution's check (or a problem's starter's).
 #[derive(Debug, Clone, Serialize)]
 pub struct Row {
     pub problem: String,
     pub solution: String,
-    /// What the solution declares (`full marks` for the reference).
+    /// What the solution declares (`full marks` for the reference, `0 points` for the starter).
     pub expected: String,
+    /// The band it declares (none for the starter).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected_band: Option<Band>,
     /// The known bug, as its `expected.toml` describes it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bug: Option<String>,
+    /// Why the band, as its `expected.toml` says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
     /// What grading found: areas that lost points, or the verdict if it did not build.
     pub got: String,
     pub total: f64,
+    /// The band the grade got (after caps).
+    pub band: Band,
+    /// The cap that decided the band, if one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cap: Option<Cap>,
     pub ok: bool,
     /// Why it does not match.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -43,6 +61,9 @@ pub struct Row {
     /// Whether it is declared to lose the performance area (it is then a "too slow" solution for the budgets).
     #[serde(skip)]
     pub loses_performance: bool,
+    /// Whether this row is a known-bad solution (not the reference, not the starter).
+    #[serde(skip)]
+    pub known_bad: bool,
 }
 
 /// One scaling case of one solution: growth, slopes, and its cost ratio to the reference at the largest size.
@@ -78,17 +99,62 @@ pub struct BudgetWindow {
     pub ok: bool,
 }
 
+/// Known-bad solutions a problem must have at least.
+pub const MIN_KNOWN_BAD: usize = 3;
+
+/// Whether a problem's bundled solutions calibrate its bands: at least [`MIN_KNOWN_BAD`] known-bad solutions, and a
+/// solution declared in each of Strong hire, Hire, and Lean no or No hire.
+#[derive(Debug, Clone, Serialize)]
+pub struct Calibration {
+    pub problem: String,
+    /// How many solutions declare each band, best band first (the reference included).
+    pub declared: Vec<(Band, usize)>,
+    pub known_bad: usize,
+    /// What the set lacks (`no solution declares Hire`), empty when calibrated.
+    pub missing: Vec<String>,
+}
+
 /// Every row, and whether all matched.
 #[derive(Debug, Clone, Serialize)]
 pub struct Verification {
     pub rows: Vec<Row>,
     pub budgets: Vec<BudgetWindow>,
+    pub calibration: Vec<Calibration>,
+    /// How many known-bad solutions were graded in each band, best band first.
+    pub bands: Vec<(Band, usize)>,
 }
 
 impl Verification {
     pub fn ok(&self) -> bool {
-        self.rows.iter().all(|r| r.ok) && self.budgets.iter().all(|b| b.ok)
+        self.rows.iter().all(|r| r.ok)
+            && self.budgets.iter().all(|b| b.ok)
+            && self.calibration.iter().all(|c| c.missing.is_empty())
     }
+}
+
+/// How many of `bands` fall in each band, best first.
+fn counts(bands: impl Iterator<Item = Band> + Clone) -> Vec<(Band, usize)> {
+    Band::ALL.iter().map(|&band| (band, bands.clone().filter(|b| *b == band).count())).collect()
+}
+
+/// Whether `problem`'s rows calibrate its bands.
+fn calibration(problem: &Problem, rows: &[Row]) -> Calibration {
+    let declared = counts(rows.iter().filter_map(|r| r.expected_band));
+    let has = |band: Band| declared.iter().any(|&(b, n)| b == band && n > 0);
+    let known_bad = rows.iter().filter(|r| r.known_bad).count();
+    let mut missing = Vec::new();
+    if known_bad < MIN_KNOWN_BAD {
+        missing.push(format!("{known_bad} known-bad solutions, fewer than {MIN_KNOWN_BAD}"));
+    }
+    for band in [Band::StrongHire, Band::Hire] {
+        if !has(band) {
+            missing.push(format!("no solution declares {}", band.title()));
+        }
+    }
+    if !has(Band::LeanNo) && !has(Band::NoHire) {
+        missing.push("no solution declares Lean no or No hire".to_owned());
+    }
+    Calibration { problem: problem.slug.clone(), declared, known_bad, missing }
 }
 
 /// The budget windows of one problem's scaling cases from its rows.
@@ -137,7 +203,7 @@ pub fn budget_windows(problem: &Problem, rows: &[Row]) -> Vec<BudgetWindow> {
         .collect()
 }
 
-/// Verifies the given problems' solutions; `progress` is told about each row as it is finished.
+/// Verifies the given problems' solutions and starters; `progress` is told about each row as it is finished.
 pub fn verify(
     layout: &Layout,
     problems: &[Problem],
@@ -146,31 +212,67 @@ pub fn verify(
 ) -> Result<Verification> {
     let mut rows = Vec::new();
     let mut budgets = Vec::new();
+    let mut calibrations = Vec::new();
     for problem in problems {
         let first = rows.len();
         for (name, dir) in solutions(layout, problem)? {
             // A broken expected.toml is that solution's mismatch; the other solutions are still checked.
-            let expectation = if name == "reference" {
-                None
-            } else {
-                match read_expectation(&dir) {
-                    Ok(expectation) => Some(expectation),
-                    Err(error) => {
-                        let row = broken(problem, &name, &error);
-                        progress(&row);
-                        rows.push(row);
-                        continue;
-                    }
+            let expectation = match read_expectation(&dir, name == "reference") {
+                Ok(expectation) => expectation,
+                Err(error) => {
+                    let row = broken(problem, &name, &error);
+                    progress(&row);
+                    rows.push(row);
+                    continue;
                 }
             };
             let grade = grade::grade(layout, problem, &dir, options)?;
-            let row = check(problem, &name, expectation.as_ref(), &grade);
+            let row = check(problem, &name, &expectation, &grade);
             progress(&row);
             rows.push(row);
         }
+        let grade = grade::grade(layout, problem, &problem.starter_dir(), options)?;
+        let row = check_starter(problem, &grade);
+        progress(&row);
+        rows.push(row);
         budgets.extend(budget_windows(problem, &rows[first..]));
+        calibrations.push(calibration(problem, &rows[first..]));
     }
-    Ok(Verification { rows, budgets })
+    let bands = counts(rows.iter().filter(|r| r.known_bad).map(|r| r.band));
+    Ok(Verification { rows, budgets, calibration: calibrations, bands })
+}
+
+/// The starter's row: it must build and score 0 (its bodies are `todo!()`, so nothing it does earns points).
+fn check_starter(problem: &Problem, grade: &Grade) -> Row {
+    let mismatch = if !grade.verdict.built() {
+        Some(format!("expected the starter to build, got: {}", grade.verdict.title()))
+    } else if grade.scorecard.total > 0.0 {
+        let passed: Vec<&str> = grade.cases.iter().filter(|c| c.score > 0.0).map(|c| c.meta.name.as_str()).collect();
+        Some(format!("expected 0 points, got {} (cases that earned: {})", grade.scorecard.total, passed.join(", ")))
+    } else {
+        None
+    };
+    Row {
+        problem: problem.slug.clone(),
+        solution: "starter".to_owned(),
+        expected: "0 points".to_owned(),
+        expected_band: None,
+        bug: None,
+        why: None,
+        got: if grade.verdict.built() {
+            format!("{} points", grade.scorecard.total)
+        } else {
+            grade.verdict.title().to_owned()
+        },
+        total: grade.scorecard.total,
+        band: grade.scorecard.band,
+        cap: None,
+        ok: mismatch.is_none(),
+        mismatch,
+        measurements: Vec::new(),
+        loses_performance: false,
+        known_bad: false,
+    }
 }
 
 /// The solution folders of a problem, the reference first; it is an error for the reference to be missing.
@@ -195,33 +297,50 @@ fn broken(problem: &Problem, solution: &str, error: &Error) -> Row {
         problem: problem.slug.clone(),
         solution: solution.to_owned(),
         expected: "?".to_owned(),
+        expected_band: None,
         bug: None,
+        why: None,
         got: "not graded".to_owned(),
         total: 0.0,
+        band: Band::NoHire,
+        cap: None,
         ok: false,
         mismatch: Some(error.to_string()),
         measurements: Vec::new(),
         loses_performance: false,
+        known_bad: solution != "reference",
     }
 }
 
-fn read_expectation(dir: &Path) -> Result<Expectation> {
+/// Reads `dir/expected.toml`: the reference declares no bug and loses nothing; a known-bad solution names its bug and
+/// at least one area.
+fn read_expectation(dir: &Path, reference: bool) -> Result<Expectation> {
     let path = dir.join("expected.toml");
     let text = std::fs::read_to_string(&path).map_err(|e| ProblemError::new(&path, None, e.to_string()))?;
     let expectation: Expectation = toml::from_str(&text).map_err(|e| {
         let line = e.span().map(|s| text[..s.start].matches('\n').count() + 1);
         ProblemError::new(&path, line, e.message().trim())
     })?;
-    if expectation.lose.is_empty() {
-        return Err(ProblemError::new(&path, None, "`lose` must name at least one area").into());
+    let fail = |message: &str| Err(ProblemError::new(&path, None, message).into());
+    if reference && (!expectation.lose.is_empty() || expectation.bug.is_some()) {
+        return fail("the reference declares no `bug` and loses nothing (`lose` is empty)");
+    }
+    if !reference && expectation.lose.is_empty() {
+        return fail("`lose` must name at least one area");
+    }
+    if !reference && expectation.bug.is_none() {
+        return fail("`bug` must say what is wrong with the solution");
+    }
+    if expectation.why.trim().is_empty() {
+        return fail("`why` must say why the band");
     }
     Ok(expectation)
 }
 
 /// Compares one grade with what the solution declares.
-pub fn check(problem: &Problem, solution: &str, expectation: Option<&Expectation>, grade: &Grade) -> Row {
+pub fn check(problem: &Problem, solution: &str, expectation: &Expectation, grade: &Grade) -> Row {
     let lost: Vec<Area> = grade.scorecard.areas.iter().filter(|a| !a.full()).map(|a| a.area).collect();
-    let expected_lost = expectation.map(|e| e.lose.clone()).unwrap_or_default();
+    let expected_lost = expectation.lose.clone();
     let mut want = expected_lost.clone();
     want.sort();
     let got = if grade.verdict.built() {
@@ -229,10 +348,12 @@ pub fn check(problem: &Problem, solution: &str, expectation: Option<&Expectation
     } else {
         grade.verdict.title().to_owned()
     };
-    let expected = match expectation {
-        None => "full marks".to_owned(),
-        Some(e) => format!("loses {}", keys(&e.lose)),
+    let expected = if expectation.lose.is_empty() {
+        "full marks".to_owned()
+    } else {
+        format!("loses {}", keys(&expectation.lose))
     };
+    let band = grade.scorecard.band;
     let empty_area = grade
         .scorecard
         .areas
@@ -263,6 +384,8 @@ pub fn check(problem: &Problem, solution: &str, expectation: Option<&Expectation
             why.push(format!("kept full marks in {}", keys(&kept)));
         }
         Some(why.join("; "))
+    } else if band != expectation.band {
+        Some(format!("graded {} at {:.1}, declared {}", band.title(), grade.scorecard.total, expectation.band.title()))
     } else {
         None
     };
@@ -270,9 +393,13 @@ pub fn check(problem: &Problem, solution: &str, expectation: Option<&Expectation
         problem: problem.slug.clone(),
         solution: solution.to_owned(),
         expected,
-        bug: expectation.map(|e| e.bug.clone()),
+        expected_band: Some(expectation.band),
+        bug: expectation.bug.clone(),
+        why: Some(expectation.why.clone()),
         got,
         total: grade.scorecard.total,
+        band,
+        cap: grade.scorecard.binding_cap().cloned(),
         ok: mismatch.is_none(),
         mismatch,
         measurements: grade
@@ -294,6 +421,7 @@ pub fn check(problem: &Problem, solution: &str, expectation: Option<&Expectation
             })
             .collect(),
         loses_performance: expected_lost.contains(&Area::Performance),
+        known_bad: solution != "reference",
     }
 }
 

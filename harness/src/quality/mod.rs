@@ -70,6 +70,23 @@ pub struct Function {
     pub lines: usize,
 }
 
+/// The tool an attribute keeps quiet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tool {
+    Clippy,
+    Rustfmt,
+}
+
+/// An attribute that silences a tool (`#![allow(clippy::all)]`, `#[rustfmt::skip]`), counted like what it hides.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Silencer {
+    pub tool: Tool,
+    pub location: Location,
+    /// The attribute as written (`#![allow(clippy::all)]`).
+    pub attribute: String,
+}
+
 /// Everything the quality area is scored from.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Quality {
@@ -84,8 +101,17 @@ pub struct Quality {
     pub longest_function: Option<Function>,
     /// `unwrap()` and `expect()` calls in the library outside test code.
     pub unwraps: Vec<Finding>,
+    /// Attributes in the library that silence clippy or rustfmt (outside test code).
+    pub silenced: Vec<Silencer>,
     /// Signals that could not be counted, and why (a missing tool costs the candidate nothing).
     pub notes: Vec<String>,
+}
+
+impl Quality {
+    /// How many attributes silence `tool`.
+    pub fn silencers(&self, tool: Tool) -> usize {
+        self.silenced.iter().filter(|s| s.tool == tool).count()
+    }
 }
 
 /// What the toolchain produced for the quality area in one job.
@@ -116,6 +142,7 @@ pub fn assess(job: &Job, runs: &Runs<'_>, jail: &Jail, timeout: Duration) -> Res
     quality.docs = source.docs;
     quality.longest_function = source.longest_function;
     quality.unwraps = source.unwraps;
+    quality.silenced = source.silenced;
     quality.notes.extend(source.notes);
     Ok(quality)
 }

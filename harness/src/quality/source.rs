@@ -1,7 +1,8 @@
-//! The candidate's library sources read with syn: doc comments on public items, the longest function, and
-//! `unwrap()` / `expect()` calls outside test code. Lines come from proc-macro2's span locations.
+//! The candidate's library sources read with syn: doc comments on public items, the longest function,
+//! `unwrap()` / `expect()` calls and attributes that silence clippy or rustfmt, outside test code. Lines come from
+//! proc-macro2's span locations.
 
-use super::{Docs, Finding, Function, Location};
+use super::{Docs, Finding, Function, Location, Silencer, Tool};
 use proc_macro2::Span;
 use std::path::{Path, PathBuf};
 use syn::punctuated::Punctuated;
@@ -14,6 +15,7 @@ pub struct Source {
     pub docs: Docs,
     pub longest_function: Option<Function>,
     pub unwraps: Vec<Finding>,
+    pub silenced: Vec<Silencer>,
     /// Files that could not be read or parsed.
     pub notes: Vec<String>,
 }
@@ -190,6 +192,19 @@ impl<'ast> Visit<'ast> for Reader<'_> {
         visit::visit_expr_method_call(self, node);
     }
 
+    fn visit_attribute(&mut self, node: &'ast Attribute) {
+        if let Some(tool) = silenced_tool(&node.meta) {
+            let location = self.at(node.pound_token.span);
+            let meta = tidy_tokens(&quote::ToTokens::to_token_stream(&node.meta).to_string());
+            let attribute = match node.style {
+                syn::AttrStyle::Inner(_) => format!("#![{meta}]"),
+                syn::AttrStyle::Outer => format!("#[{meta}]"),
+            };
+            self.source.silenced.push(Silencer { tool, location, attribute });
+        }
+        visit::visit_attribute(self, node);
+    }
+
     /// Macro bodies are tokens to syn; most (`vec!`, `format!`, `assert!`) are comma-separated expressions.
     fn visit_macro(&mut self, node: &'ast syn::Macro) {
         if let Ok(exprs) = node.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated) {
@@ -198,6 +213,35 @@ impl<'ast> Visit<'ast> for Reader<'_> {
             }
         }
     }
+}
+
+/// The tool an attribute silences: `allow` / `expect` of a `clippy::` lint or of `warnings` (clippy's lints are
+/// warnings too) keeps clippy quiet, `rustfmt::skip` keeps rustfmt away; inside `cfg_attr(…)` as well.
+fn silenced_tool(meta: &Meta) -> Option<Tool> {
+    let path = meta.path();
+    let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+    if segments == ["rustfmt", "skip"] {
+        return Some(Tool::Rustfmt);
+    }
+    let Meta::List(list) = meta else { return None };
+    let nested = || list.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated).ok();
+    if path.is_ident("cfg_attr") {
+        // The first item is the condition; the rest are attributes.
+        return nested()?.iter().skip(1).find_map(silenced_tool);
+    }
+    if !(path.is_ident("allow") || path.is_ident("expect")) {
+        return None;
+    }
+    let quiets_clippy = |m: &Meta| {
+        let p = m.path();
+        p.is_ident("warnings") || p.segments.first().is_some_and(|s| s.ident == "clippy")
+    };
+    nested()?.iter().any(quiets_clippy).then_some(Tool::Clippy)
+}
+
+/// Token text as a person writes it: `allow (clippy :: all)` → `allow(clippy::all)`.
+fn tidy_tokens(text: &str) -> String {
+    text.replace(" :: ", "::").replace(" (", "(").replace("( ", "(").replace(" )", ")").replace(" ,", ",")
 }
 
 /// `#[test]`, `#[cfg(test)]` or `#[cfg(all(test, …))]`: code that only the test build compiles.
@@ -275,6 +319,26 @@ mod tests {
         );
         assert_eq!(source.docs.public, 1);
         assert_eq!(source.longest_function.unwrap().name, "real");
+    }
+
+    #[test]
+    fn attributes_that_silence_clippy_or_rustfmt_are_found_with_their_lines() {
+        let source = read(
+            "#![allow(clippy::all)]\n#![allow(dead_code)]\n#[allow(unused, clippy::needless_range_loop)]\nfn a() {}\n\
+             #[rustfmt::skip]\nfn b() {}\n#[cfg_attr(not(test), expect(warnings))]\nfn c() {}\n\
+             #[cfg(test)]\nmod tests {\n    #![allow(clippy::float_cmp)]\n}\n",
+        );
+        let found: Vec<String> =
+            source.silenced.iter().map(|s| format!("{} {:?} {}", s.location, s.tool, s.attribute)).collect();
+        assert_eq!(
+            found,
+            [
+                "src/lib.rs:1 Clippy #![allow(clippy::all)]",
+                "src/lib.rs:3 Clippy #[allow(unused, clippy::needless_range_loop)]",
+                "src/lib.rs:5 Rustfmt #[rustfmt::skip]",
+                "src/lib.rs:7 Clippy #[cfg_attr(not(test), expect(warnings))]"
+            ]
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! band, seed) and the area's points on each suite. A candidate that was not built is one suite with one error.
 
 use crate::report::model::{Report, Status, Test};
-use crate::report::points;
+use crate::report::{band, points};
 use crate::rubric::{Area, AreaScore};
 use quick_junit::{NonSuccessKind, Property, TestCase, TestCaseStatus, TestSuite};
 use std::time::Duration;
@@ -65,6 +65,9 @@ fn suite(report: &Report, name: &str, area: Option<&AreaScore>) -> TestSuite {
         Property::new("band", card.band.title()),
         Property::new("harness_version", report.harness_version),
     ]);
+    if let Some(line) = band::line(card).filter(|_| report.built()) {
+        suite.add_property(Property::new("band_note", line));
+    }
     if let Some(area) = area {
         suite.add_properties([
             Property::new("area_points", points(area.points)),

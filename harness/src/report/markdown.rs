@@ -4,7 +4,7 @@
 use crate::grade::Verdict;
 use crate::leaderboard::Leaderboard;
 use crate::report::model::{Report, Status, Test};
-use crate::report::points;
+use crate::report::{band, points};
 use crate::rubric::Area;
 use std::fmt::Write;
 
@@ -87,6 +87,9 @@ pub fn render(report: &Report) -> String {
         let _ = writeln!(out, "| {} | {}/{} | {} |", area.area.title(), points(area.points), area.max, evidence);
     }
     let _ = writeln!(out, "| **Total** | **{}/100** | **{}** |", points(card.total), card.band.title());
+    if let Some(line) = band::line(card).filter(|_| report.built()) {
+        let _ = writeln!(out, "\n**{}**", cell(&line));
+    }
 
     let failed: Vec<&Test> = report.failed().collect();
     if !failed.is_empty() {

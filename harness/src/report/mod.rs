@@ -1,6 +1,7 @@
 //! Reporters: render the engine's data as text tables, JSON, JUnit XML, Markdown or GitHub annotations. Nothing else in
 //! the harness formats output. A grade is rendered from one model, [`model::Report`].
 
+pub mod band;
 pub mod csv;
 pub mod github;
 pub mod json;

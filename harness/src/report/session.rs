@@ -171,6 +171,9 @@ pub fn markdown(report: &SessionReport, chart: Option<&str>) -> String {
                 let _ = writeln!(out, "| {} | {}/{} |", area.area.title(), points(area.points), area.max);
             }
             let _ = writeln!(out, "| **total** | **{}/100** ({}) |\n", points(card.total), card.band.title());
+            if let Some(line) = crate::report::band::line(card) {
+                let _ = writeln!(out, "{line}\n");
+            }
         }
     }
     let _ = writeln!(out, "## Notes\n");

@@ -7,12 +7,12 @@ use crate::history::{Attempt, Progress};
 use crate::leaderboard::{Entry, Leaderboard};
 use crate::mutants::MutationScore;
 use crate::problem::Problem;
-use crate::quality::{LintLevel, Quality};
+use crate::quality::{LintLevel, Quality, Tool};
 use crate::report::model::{Report, Status, Test};
 use crate::report::style::{BOLD, CYAN, DIM, GREEN, GREEN_EMPHASIS, Paint, RED, RED_EMPHASIS};
-use crate::report::{points, session};
+use crate::report::{band, points, session};
 use crate::rubric::{Area, AreaScore, Band, FULL_LINES, PartScore, Signal, ZERO_LINES};
-use crate::verify::{Row, Verification};
+use crate::verify::{BudgetWindow, Row, Verification};
 use anstyle::Style;
 use comfy_table::{Cell, CellAlignment, Color, ContentArrangement, Table, presets};
 use similar::{ChangeTag, TextDiff};
@@ -57,6 +57,9 @@ pub fn grade(report: &Report, colour: bool) -> String {
         }
     }
     let _ = writeln!(out, "{}", scores(report, colour));
+    if let Some(line) = band::line(&report.scorecard).filter(|_| report.built()) {
+        let _ = writeln!(out, "{}", paint.paint(BOLD, &line));
+    }
 
     let failed: Vec<&Test> = report.failed().collect();
     if !failed.is_empty() {
@@ -75,7 +78,8 @@ pub fn grade(report: &Report, colour: bool) -> String {
         }
     }
     if report.built() {
-        quality_evidence(&mut out, &report.quality, report.scorecard.area(Area::Quality), paint);
+        let card = &report.scorecard;
+        quality_evidence(&mut out, &report.quality, card.area(Area::Quality), card.behaviour, paint);
     }
     for note in &report.notes {
         let _ = writeln!(out, "note: {note}");
@@ -123,7 +127,7 @@ fn scores(report: &Report, colour: bool) -> Table {
     for area in &report.scorecard.areas {
         let evidence = match area.area {
             _ if !report.built() => "not run".to_owned(),
-            Area::Quality => quality_summary(&report.quality, area),
+            Area::Quality => quality_summary(&report.quality, area, report.scorecard.behaviour),
             _ if area.total == 0 => "no cases".to_owned(),
             _ => format!("{}/{} cases passed", area.passed, area.total),
         };
@@ -143,16 +147,22 @@ fn scores(report: &Report, colour: bool) -> Table {
         Band::LeanNo => Color::Yellow,
         Band::NoHire => Color::Red,
     };
+    let card = &report.scorecard;
+    let band_cell = if card.binding_cap().is_some() {
+        format!("{} (capped; the areas sum to {})", band.title(), points(card.points))
+    } else {
+        band.title().to_owned()
+    };
     scores.add_row(vec![
         Cell::new("Total"),
-        Cell::new(format!("{}/100", points(report.scorecard.total))).set_alignment(CellAlignment::Right),
-        tint(Cell::new(band.title()), tone),
+        Cell::new(format!("{}/100", points(card.total))).set_alignment(CellAlignment::Right),
+        tint(Cell::new(band_cell), tone),
     ]);
     scores
 }
 
 /// The quality row of the score table: own tests, and the other signals that lost points.
-fn quality_summary(quality: &Quality, area: &AreaScore) -> String {
+fn quality_summary(quality: &Quality, area: &AreaScore, behaviour: f64) -> String {
     let tests = &quality.own_tests;
     let mut summary = if tests.total == 0 {
         "no own tests ran".to_owned()
@@ -164,17 +174,27 @@ fn quality_summary(quality: &Quality, area: &AreaScore) -> String {
     if !lost.is_empty() {
         let _ = write!(summary, "; lost: {}", lost.join(", "));
     }
+    if behaviour < 1.0 {
+        let _ = write!(summary, "; × {behaviour:.2} for the behaviour that works");
+    }
     summary
 }
 
 /// Each quality signal that lost points, its points and the evidence (file:line) for each deduction; then notes on
 /// signals that could not be counted.
-fn quality_evidence(out: &mut String, quality: &Quality, area: &AreaScore, paint: Paint) {
+fn quality_evidence(out: &mut String, quality: &Quality, area: &AreaScore, behaviour: f64, paint: Paint) {
     let lost: Vec<&PartScore> = area.parts.iter().filter(|p| !p.full()).collect();
-    if lost.is_empty() && quality.notes.is_empty() {
+    if lost.is_empty() && quality.notes.is_empty() && behaviour >= 1.0 {
         return;
     }
     let _ = writeln!(out, "\n{}", paint.paint(BOLD, "Quality"));
+    if behaviour < 1.0 {
+        let _ = writeln!(
+            out,
+            "  × {behaviour:.2}: quality points follow the behaviour that works ({:.0}% of the case points were earned)",
+            behaviour * 100.0
+        );
+    }
     for part in lost {
         let (summary, evidence) = signal_evidence(quality, part.signal);
         let _ = writeln!(
@@ -215,18 +235,25 @@ fn signal_evidence(quality: &Quality, signal: Signal) -> (String, Vec<String>) {
         Signal::Clippy => {
             let found = quality.clippy.as_deref().unwrap_or_default();
             let errors = found.iter().filter(|l| l.level == LintLevel::Error).count();
-            let lines = found
+            let mut lines: Vec<String> = found
                 .iter()
                 .map(|l| {
                     let level = if l.level == LintLevel::Error { "error" } else { "warning" };
                     format!("{}: {level} {}: {}", l.location, l.code, l.message)
                 })
                 .collect();
-            (format!("{} warnings, {errors} errors", found.len() - errors), lines)
+            lines.extend(silencers(quality, Tool::Clippy));
+            let mut summary = format!("{} warnings, {errors} errors", found.len() - errors);
+            silenced_count(&mut summary, quality.silencers(Tool::Clippy));
+            (summary, lines)
         }
         Signal::Rustfmt => {
             let hunks = quality.rustfmt.as_deref().unwrap_or_default();
-            (format!("{} places rustfmt would change", hunks.len()), located(hunks))
+            let mut lines = located(hunks);
+            lines.extend(silencers(quality, Tool::Rustfmt));
+            let mut summary = format!("{} places rustfmt would change", hunks.len());
+            silenced_count(&mut summary, quality.silencers(Tool::Rustfmt));
+            (summary, lines)
         }
         Signal::Docs => {
             let docs = &quality.docs;
@@ -240,6 +267,26 @@ fn signal_evidence(quality: &Quality, signal: Signal) -> (String, Vec<String>) {
             None => ("no functions".to_owned(), Vec::new()),
         },
         Signal::Unwraps => (format!("{} calls outside tests", quality.unwraps.len()), located(&quality.unwraps)),
+    }
+}
+
+/// Each attribute that silences `tool`, located.
+fn silencers(quality: &Quality, tool: Tool) -> Vec<String> {
+    let name = match tool {
+        Tool::Clippy => "clippy",
+        Tool::Rustfmt => "rustfmt",
+    };
+    quality
+        .silenced
+        .iter()
+        .filter(|s| s.tool == tool)
+        .map(|s| format!("{}: `{}` silences {name} (counted like what it hides)", s.location, s.attribute))
+        .collect()
+}
+
+fn silenced_count(summary: &mut String, count: usize) {
+    if count > 0 {
+        let _ = write!(summary, ", {count} silencing attribute{}", if count == 1 { "" } else { "s" });
     }
 }
 
@@ -369,96 +416,145 @@ fn diff_line(line: &str, paint: Paint) -> String {
     out
 }
 
-/// The verify table and its summary line.
+/// The verify tables (solutions, caps, scaling measurements, speed budgets) and the summary lines.
 pub fn verification(verification: &Verification) -> String {
-    let mut t = table(&["Problem", "Solution", "Expected", "Got", "Total", "Result", "Known bug"]);
-    for row in &verification.rows {
+    let mut out = format!("{}\n", solutions_table(&verification.rows));
+    let capped: Vec<&Row> = verification.rows.iter().filter(|r| r.cap.is_some()).collect();
+    if !capped.is_empty() {
+        let mut t = table(&["Problem", "Solution", "Why the band is capped"]);
+        for row in capped {
+            let line = row.cap.as_ref().map(band::cap_line).unwrap_or_default();
+            t.add_row(vec![Cell::new(&row.problem), Cell::new(&row.solution), Cell::new(line)]);
+        }
+        let _ = writeln!(out, "\nCaps\n{t}");
+    }
+    let measured: Vec<&Row> = verification.rows.iter().filter(|r| !r.measurements.is_empty()).collect();
+    if !measured.is_empty() {
+        let _ = writeln!(out, "\nScaling measurements\n{}", measurements_table(&measured));
+    }
+    if !verification.budgets.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nSpeed budgets (slowest accepted × 2 ≤ speed_ratio ≤ fastest too slow ÷ 1.5)\n{}",
+            budgets_table(&verification.budgets)
+        );
+    }
+    verification_summary(&mut out, verification);
+    out
+}
+
+/// One row per solution and starter: what it declares, what it got, its band.
+fn solutions_table(rows: &[Row]) -> Table {
+    let mut t =
+        table(&["Problem", "Solution", "Expected", "Got", "Total", "Band (declared → got)", "Result", "Known bug"]);
+    for row in rows {
+        let band = match row.expected_band {
+            Some(declared) if declared == row.band => declared.title().to_owned(),
+            Some(declared) => format!("{} → {}", declared.title(), row.band.title()),
+            None => "–".to_owned(),
+        };
         t.add_row(vec![
             Cell::new(&row.problem),
             Cell::new(&row.solution),
             Cell::new(&row.expected),
             Cell::new(&row.got),
             Cell::new(points(row.total)).set_alignment(CellAlignment::Right),
+            Cell::new(band),
             Cell::new(if row.ok { "ok" } else { "MISMATCH" }),
             Cell::new(row.bug.as_deref().unwrap_or("")),
         ]);
     }
-    let mut out = format!("{t}\n");
-    let measured: Vec<&Row> = verification.rows.iter().filter(|r| !r.measurements.is_empty()).collect();
-    if !measured.is_empty() {
-        let mut t =
-            table(&["Problem", "Solution", "Scaling case", "Growth", "Slope (cand / ref)", "Cost ratio", "Earned"]);
-        for row in measured {
-            for m in &row.measurements {
-                let slope = |s: Option<f64>| s.map_or("–".to_owned(), |s| format!("{s:.2}"));
-                t.add_row(vec![
-                    Cell::new(&row.problem),
-                    Cell::new(&row.solution),
-                    Cell::new(&m.case),
-                    Cell::new(format!("{:?}", m.growth).to_lowercase()),
-                    Cell::new(format!("{} / {}", slope(m.candidate_slope), slope(m.reference_slope))),
-                    Cell::new(format!("{:.2}× at n = {} ({})", m.ratio, m.size, m.unit.name())),
-                    Cell::new(format!("{:.0}%", m.score * 100.0)).set_alignment(CellAlignment::Right),
-                ]);
-            }
-        }
-        let _ = writeln!(out, "\nScaling measurements\n{t}");
-    }
-    if !verification.budgets.is_empty() {
-        let mut t = table(&[
-            "Problem",
-            "Scaling case",
-            "Slowest accepted",
-            "Fastest too slow",
-            "Window",
-            "speed_ratio",
-            "Result",
-        ]);
-        for b in &verification.budgets {
-            let named =
-                |s: &Option<(String, f64)>| s.as_ref().map_or("–".to_owned(), |(n, r)| format!("{r:.2}× {n}"));
+    t
+}
+
+/// Growth, slopes, cost ratio and share earned of every measured scaling case.
+fn measurements_table(measured: &[&Row]) -> Table {
+    let mut t = table(&["Problem", "Solution", "Scaling case", "Growth", "Slope (cand / ref)", "Cost ratio", "Earned"]);
+    for row in measured {
+        for m in &row.measurements {
+            let slope = |s: Option<f64>| s.map_or("–".to_owned(), |s| format!("{s:.2}"));
             t.add_row(vec![
-                Cell::new(&b.problem),
-                Cell::new(&b.case),
-                Cell::new(named(&b.slowest_accepted)),
-                Cell::new(named(&b.fastest_too_slow)),
-                Cell::new(format!("{:.2}× … {}", b.low, b.high.map_or("∞".to_owned(), |h| format!("{h:.2}×")))),
-                Cell::new(format!("{}×", b.budget)),
-                Cell::new(if b.ok {
-                    "ok"
-                } else if b.high.is_some_and(|h| h < b.low) {
-                    "EMPTY"
-                } else {
-                    "OUTSIDE"
-                }),
+                Cell::new(&row.problem),
+                Cell::new(&row.solution),
+                Cell::new(&m.case),
+                Cell::new(format!("{:?}", m.growth).to_lowercase()),
+                Cell::new(format!("{} / {}", slope(m.candidate_slope), slope(m.reference_slope))),
+                Cell::new(format!("{:.2}× at n = {} ({})", m.ratio, m.size, m.unit.name())),
+                Cell::new(format!("{:.0}%", m.score * 100.0)).set_alignment(CellAlignment::Right),
             ]);
         }
-        let _ = writeln!(out, "\nSpeed budgets (slowest accepted × 2 ≤ speed_ratio ≤ fastest too slow ÷ 1.5)\n{t}");
-        for b in verification.budgets.iter().filter(|b| !b.ok) {
-            let _ = writeln!(
-                out,
-                "✗ {}/{}: speed_ratio {}× is outside the window {:.2}× … {}",
-                b.problem,
-                b.case,
-                b.budget,
-                b.low,
-                b.high.map_or("∞".to_owned(), |h| format!("{h:.2}×"))
-            );
-        }
+    }
+    t
+}
+/// The speed budgets against the windows the solutions allow.
+fn budgets_table(budgets: &[BudgetWindow]) -> Table {
+    let mut t =
+        table(&["Problem", "Scaling case", "Slowest accepted", "Fastest too slow", "Window", "speed_ratio", "Result"]);
+    for b in budgets {
+        let named = |s: &Option<(String, f64)>| s.as_ref().map_or("–".to_owned(), |(n, r)| format!("{r:.2}× {n}"));
+        t.add_row(vec![
+            Cell::new(&b.problem),
+            Cell::new(&b.case),
+            Cell::new(named(&b.slowest_accepted)),
+            Cell::new(named(&b.fastest_too_slow)),
+            Cell::new(format!("{:.2}× … {}", b.low, b.high.map_or("∞".to_owned(), |h| format!("{h:.2}×")))),
+            Cell::new(format!("{}×", b.budget)),
+            Cell::new(if b.ok {
+                "ok"
+            } else if b.high.is_some_and(|h| h < b.low) {
+                "EMPTY"
+            } else {
+                "OUTSIDE"
+            }),
+        ]);
+    }
+    t
+}
+
+/// What did not match (solutions, budgets, calibration), the bands of the known-bad solutions, and the tally.
+fn verification_summary(out: &mut String, verification: &Verification) {
+    for b in verification.budgets.iter().filter(|b| !b.ok) {
+        let _ = writeln!(
+            out,
+            "✗ {}/{}: speed_ratio {}× is outside the window {:.2}× … {}",
+            b.problem,
+            b.case,
+            b.budget,
+            b.low,
+            b.high.map_or("∞".to_owned(), |h| format!("{h:.2}×"))
+        );
     }
     for row in verification.rows.iter().filter(|r| !r.ok) {
-        let _ = writeln!(out, "✗ {}/{}: {}", row.problem, row.solution, row.mismatch.as_deref().unwrap_or_default());
+        let cap = row.cap.as_ref().map_or_else(String::new, |c| format!(" ({})", band::cap_line(c)));
+        let _ =
+            writeln!(out, "✗ {}/{}: {}{cap}", row.problem, row.solution, row.mismatch.as_deref().unwrap_or_default());
     }
+    for calibration in verification.calibration.iter().filter(|c| !c.missing.is_empty()) {
+        let _ = writeln!(
+            out,
+            "✗ {}: the bundled solutions do not calibrate its bands: {}",
+            calibration.problem,
+            calibration.missing.join("; ")
+        );
+    }
+    let known_bad: usize = verification.bands.iter().map(|(_, n)| n).sum();
+    let bands: Vec<String> = verification.bands.iter().map(|(band, n)| format!("{n} {}", band.title())).collect();
+    let _ = writeln!(out, "Bands of the {known_bad} known-bad solutions: {}", bands.join(" · "));
     let bad = verification.rows.iter().filter(|r| !r.ok).count();
     let bad_budgets = verification.budgets.iter().filter(|b| !b.ok).count();
+    let uncalibrated = verification.calibration.iter().filter(|c| !c.missing.is_empty()).count();
     let _ = writeln!(
         out,
-        "{} solutions checked, {}{}",
+        "{} solutions and starters checked, {}{}{}",
         verification.rows.len(),
         if bad == 0 { "all as expected".to_owned() } else { format!("{bad} not as expected") },
-        if bad_budgets == 0 { String::new() } else { format!("; {bad_budgets} speed budgets outside their window") }
+        if bad_budgets == 0 { String::new() } else { format!("; {bad_budgets} speed budgets outside their window") },
+        if uncalibrated == 0 {
+            String::new()
+        } else {
+            format!("; {uncalibrated} problems whose solutions do not calibrate their bands")
+        }
     );
-    out
 }
 
 /// The leaderboard table: place, candidate, total, band, verdict and each area's points.
@@ -576,7 +672,9 @@ pub fn mutation_scores(scores: &[MutationScore]) -> String {
 
 /// One progress line for verify (to stderr).
 pub fn progress(row: &Row) -> String {
-    format!("{}/{}: {} ({})", row.problem, row.solution, if row.ok { "ok" } else { "MISMATCH" }, row.got)
+    let verdict = if row.ok { "ok" } else { "MISMATCH" };
+    let band = if row.solution == "starter" { String::new() } else { format!(", {}", row.band.title()) };
+    format!("{}/{}: {verdict} ({}{band}, {})", row.problem, row.solution, row.got, points(row.total))
 }
 
 /// The problem list.

@@ -2,8 +2,8 @@
 //! stages revealed (or the interviewer notes). Pure, so it is tested without a terminal.
 
 use crate::clock::minutes;
-use crate::report::points;
 use crate::report::session::{sparkline, totals};
+use crate::report::{band, points};
 use crate::session::{Phase, Point, Session, Trigger};
 use crate::spec::StagedSpec;
 use std::fmt::Write;
@@ -125,6 +125,9 @@ fn grade_lines(session: &Session) -> Vec<Line> {
                 Tone::Alert
             };
             lines.push(Line::new(summary(point), tone));
+            if let Some(line) = session.scorecard().and_then(band::line) {
+                lines.push(Line::new(line, Tone::Bold));
+            }
             let mut trend =
                 format!("trend {}  ({} grades)", sparkline(&totals(session.timeline())), session.timeline().len());
             if !point.failed.is_empty() {

@@ -159,7 +159,7 @@ pub fn cases() -> Vec<Case> {
         )
         .weight(2)
         .check(|| {
-            let m = vec![vec![1.0, 2.0, NAN], vec![NAN, NAN, NAN], vec![3.0, 2.0, NAN], vec![2.0, 2.0, NAN]];
+            let m = vec![vec![1.0, 2.0, NAN], vec![NAN, NAN, NAN], vec![3.0, 6.0, NAN], vec![2.0, 4.0, NAN]];
             let expected = refr_std(&m);
             expect_eq(&cand_std(&m), &expected)
         }),

@@ -188,8 +188,9 @@ pub fn cases() -> Vec<Case> {
         )
         .weight(2)
         .check(|| {
-            let r = rows(&[("a", 1.0), ("a", NAN), ("a", 3.0), ("a", 2.0), ("b", NAN)]);
-            expect_eq(&cand_flags(&r), &vec![Some("low"), None, Some("high"), Some("low"), None])
+            // Four known amounts, so no cutoff lands on one of them (ties at a cutoff are another case's).
+            let r = rows(&[("a", 1.0), ("a", NAN), ("a", 3.0), ("a", 2.0), ("a", 4.0), ("b", NAN)]);
+            expect_eq(&cand_flags(&r), &vec![Some("low"), None, Some("mid"), Some("low"), Some("high"), None])
         }),
         case(
             "flags_60k_rows_in_one_category",

@@ -34,6 +34,31 @@ fn refr_means((rows, min): &(Vec<Row>, u64)) -> Means {
     refr::mean_spend(&refr_events(rows), *min)
 }
 
+/// What rules 2 and 3 decide, per user in user order whatever order the candidate returned: (user, events, total).
+fn counts_and_totals(summary: Summary) -> Vec<(String, u64, f64)> {
+    let mut out: Vec<(String, u64, f64)> = summary.into_iter().map(|(u, n, t, _)| (u, n, t)).collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+/// What rule 4 decides, per user in user order: (user, earliest non-NULL time).
+fn earliest_times(summary: Summary) -> Vec<(String, Option<i64>)> {
+    let mut out: Vec<(String, Option<i64>)> = summary.into_iter().map(|(u, _, _, t)| (u, t)).collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+/// What rule 1 decides: the users, in the order returned.
+fn users(summary: Summary) -> Vec<String> {
+    summary.into_iter().map(|s| s.0).collect()
+}
+
+/// The means per user in user order, whatever order they came in.
+fn sorted_means(mut means: Means) -> Means {
+    means.sort_by(|a, b| a.0.cmp(&b.0));
+    means
+}
+
 fn row(user: &str, amount: Option<f64>, ts: Option<i64>) -> Row {
     (user.to_owned(), amount, ts)
 }
@@ -50,7 +75,8 @@ fn no_nulls(rows: &Vec<Row>) -> bool {
 
 pub fn cases() -> Vec<Case> {
     vec![
-        case("summarises_a_small_batch", Kind::Correctness, "count, total and earliest time per user, ordered by user id")
+        // Each rule is checked on its own (counts and totals, earliest times, order), so one slip costs its own rule.
+        case("counts_and_totals_per_user", Kind::Correctness, "every event counts for its user, and amounts add up per user")
             .weight(2)
             .check(|| {
                 let rows = vec![
@@ -60,30 +86,40 @@ pub fn cases() -> Vec<Case> {
                     row("u3", Some(1.0), Some(50)),
                 ];
                 expect_eq(
-                    &cand_summary(&rows),
-                    &vec![
-                        ("u1".to_owned(), 1, 5.5, Some(200)),
-                        ("u2".to_owned(), 2, 12.5, Some(100)),
-                        ("u3".to_owned(), 1, 1.0, Some(50)),
-                    ],
+                    &counts_and_totals(cand_summary(&rows)),
+                    &vec![("u1".to_owned(), 1, 5.5), ("u2".to_owned(), 2, 12.5), ("u3".to_owned(), 1, 1.0)],
                 )
             }),
-        case("matches_the_reference_on_random_batches", Kind::Correctness, "any unsorted batch aggregates by the rules")
+        case("counts_and_totals_match_the_reference_on_random_batches", Kind::Correctness, "any unsorted batch counts and sums per user by the rules")
             .weight(3)
-            .differential_within(random_rows, no_nulls, |r| cand_summary(r), |r| refr_summary(r)),
+            .differential_within(random_rows, no_nulls, |r| counts_and_totals(cand_summary(r)), |r| counts_and_totals(refr_summary(r))),
         case("first_time_is_the_earliest_not_the_first_seen", Kind::Correctness, "events arrive out of order; the first event is the earliest one")
             .check(|| {
                 let rows = vec![row("u1", Some(1.0), Some(900)), row("u1", Some(1.0), Some(100)), row("u1", Some(1.0), Some(500))];
                 expect_eq(&cand_summary(&rows), &vec![("u1".to_owned(), 3, 3.0, Some(100))])
             }),
+        case("earliest_times_match_the_reference_on_random_batches", Kind::Correctness, "in any unsorted batch, each user's first time is the smallest of its times")
+            .weight(2)
+            .differential_within(random_rows, no_nulls, |r| earliest_times(cand_summary(r)), |r| earliest_times(refr_summary(r))),
+        case("users_are_ordered_by_id", Kind::Correctness, "one row per user, ordered by user id")
+            .weight(2)
+            .differential_within(random_rows, no_nulls, |r| users(cand_summary(r)), |r| users(refr_summary(r))),
         case("mean_spend_matches_the_reference", Kind::Correctness, "the mean per user, keeping only users with enough events")
             .stage("having")
             .weight(2)
             .differential_within(
                 |g| (random_rows(g), g.u64() % 3 + 1),
                 |(rows, min): &(Vec<Row>, u64)| no_nulls(rows) && *min >= 1,
-                cand_means,
-                refr_means,
+                |input| sorted_means(cand_means(input)),
+                |input| sorted_means(refr_means(input)),
+            ),
+        case("means_are_ordered_by_user_id", Kind::Correctness, "the means come one row per kept user, ordered by user id")
+            .stage("having")
+            .differential_within(
+                random_rows,
+                no_nulls,
+                |r| cand_means(&(r.clone(), 1)).into_iter().map(|m| m.0).collect::<Vec<_>>(),
+                |r| refr_means(&(r.clone(), 1)).into_iter().map(|m| m.0).collect::<Vec<_>>(),
             ),
         case("min_events_filters_small_groups", Kind::Correctness, "HAVING count >= n drops users below the bar, keeps those at it")
             .stage("having")

@@ -87,6 +87,23 @@ pub fn cases() -> Vec<Case> {
                     ],
                 )
             }),
+        case("the_adapter_pulls_one_event_per_item", Kind::Correctness, "a streaming adapter is lazy: the first three items of a million-event stream need about three events, not the stream")
+            .weight(2)
+            .check(|| {
+                let pulled = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+                let counter = std::sync::Arc::clone(&pulled);
+                let events = (0..1_000_000_i64).map(move |i| {
+                    counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    cand::Event { card: format!("card-{}", i % 7), ts: i, amount_cents: 1 }
+                });
+                let mut velocities = cand::velocity(events, 60);
+                for _ in 0..3 {
+                    expect(velocities.next().is_some_and(|v| v.is_ok()), "an in-order event yields its velocity")?;
+                }
+                let pulled = pulled.load(std::sync::atomic::Ordering::Relaxed);
+                // One event of look-ahead is still lazy; the rule is one event per item.
+                expect(pulled <= 4, format!("three items pulled {pulled} events from the input"))
+            }),
         case("an_empty_stream_yields_nothing", Kind::EdgeEmpty, "no events, no items, no panic")
             .check(|| expect_eq(&cand_run(&[], 60), &Vec::new())),
         case("a_single_event_counts_itself", Kind::EdgeSingle, "the window includes the current event")

@@ -97,6 +97,23 @@ pub fn cases() -> Vec<Case> {
         .weight(3)
         .differential_within(random_rows, valid, |r| cand_features(r), |r| refr_features(r)),
         case(
+            "running_spend_and_gaps_are_per_user",
+            Kind::Correctness,
+            "PARTITION BY user: interleaved users each keep their own running spend and their own previous event",
+        )
+        .weight(2)
+        .check(|| {
+            let rows = vec![
+                row("a", Some(0), 10.0),
+                row("b", Some(DAY), 1.0),
+                row("a", Some(2 * DAY), 5.0),
+                row("b", Some(5 * DAY), 2.0),
+                row("a", Some(3 * DAY), 1.0),
+            ];
+            let spend_and_gap = |out: Out| out.into_iter().map(|f| (f.0, f.2)).collect::<Vec<_>>();
+            expect_eq(&spend_and_gap(cand_features(&rows)), &spend_and_gap(refr_features(&rows)))
+        }),
+        case(
             "day_gaps_round_down",
             Kind::Correctness,
             "whole days are floor division: 47 hours is 1 day, -1 hour is -1 day",

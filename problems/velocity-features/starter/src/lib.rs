@@ -32,8 +32,7 @@ impl<I: Iterator<Item = Event>> Iterator for Velocities<I> {
     type Item = Result<Velocity, VelocityError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let event = self.events.next()?;
-        todo!("velocity of {event:?} over {} s", self.window)
+        todo!("pull one of the {} or more events left, give its velocity over {} s", self.events.size_hint().0, self.window)
     }
 }
 
