@@ -232,6 +232,7 @@ fn decided_result(meta: CaseMeta, finding: Finding) -> CaseResult {
         failure: None,
         metrics: Metrics::default(),
         score: 1.0,
+        answer: None,
         scaling: None,
         elapsed_secs: 0.0,
         output: String::new(),
@@ -240,24 +241,26 @@ fn decided_result(meta: CaseMeta, finding: Finding) -> CaseResult {
     result
 }
 
-/// Folds a scaling case's measurement into its result: the correctness run on the large input decided pass or
-/// fail; the measurement decides how much of the case's weight that pass is worth.
+/// Folds a scaling case's measurement into its result. One bug, one area: the measurement alone decides the share
+/// of the case's performance weight (`score`); the run on the large input decides only whether its answer was right
+/// (`answer`, which counts in correctness). A case the measurement decided (it grows a class worse) was not run, and
+/// its answer is not held against it; a timeout of the run is slowness, not a wrong answer.
 fn apply(case: &mut CaseResult, finding: Finding) {
     match finding {
         Finding::Measured(scaling) => {
-            if case.outcome == Outcome::Pass {
-                case.score = scaling.score;
-                if scaling.score < 1.0 {
-                    case.outcome = Outcome::Fail;
-                    case.failure = Some(FailureReport { message: scaling.summary.clone(), ..FailureReport::default() });
-                }
-            } else if let Some(failure) = &mut case.failure {
+            case.score = scaling.score;
+            case.answer = Some(matches!(case.outcome, Outcome::Pass | Outcome::Timeout));
+            if case.outcome == Outcome::Pass && scaling.score < 1.0 {
+                case.outcome = Outcome::Fail;
+                case.failure = Some(FailureReport { message: scaling.summary.clone(), ..FailureReport::default() });
+            } else if let Some(failure) = case.failure.as_mut().filter(|_| case.outcome != Outcome::Pass) {
                 failure.message = format!("{}; measured: {}", failure.message, scaling.summary);
             }
             case.scaling = Some(scaling);
         }
         Finding::Failed { size, message } => {
             case.score = 0.0;
+            case.answer = Some(false);
             case.outcome = if message.starts_with("panicked") { Outcome::Panic } else { Outcome::Crash };
             let unimplemented = message.strip_prefix("panicked: ").is_some_and(harness_protocol::is_unimplemented);
             case.failure = Some(FailureReport {

@@ -7,6 +7,7 @@ pub mod cgroup;
 pub mod cli;
 pub mod clock;
 pub mod confine;
+pub mod coverage;
 pub mod digest;
 pub mod error;
 pub mod grade;

@@ -148,6 +148,18 @@ pub struct Manifest {
     /// What the problem exists to test, and the production-severity bugs: missing one caps the band.
     #[serde(default)]
     pub signals: Vec<CentralSignal>,
+    /// Rules of the spec deliberately left without a hidden case, and why (`harness verify` accepts them).
+    #[serde(default)]
+    pub unchecked_rules: Vec<UncheckedRule>,
+}
+
+/// A rule of the spec no hidden case checks, on purpose.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UncheckedRule {
+    /// The rule's id (`R6`, `chunked.R2`).
+    pub rule: String,
+    pub why: String,
 }
 
 /// How much missing a [`CentralSignal`] weighs.

@@ -459,9 +459,13 @@ fn caps(rubric: &Rubric, cases: &[CaseResult]) -> Vec<Cap> {
     if lean_no.len() >= 2 {
         caps.push(Cap { band: Band::NoHire, reason: CapReason::MissedSignals { signals: lean_no } });
     }
+    // A wrong answer on a scaling or memory case's large input is a failed correctness case too.
     let failed: Vec<String> = cases
         .iter()
-        .filter(|c| matches!(Area::of(c.meta.kind), Area::Correctness | Area::EdgeCases) && !c.outcome.passed())
+        .filter(|c| match Area::of(c.meta.kind) {
+            Area::Correctness | Area::EdgeCases => !matches!(c.outcome, Outcome::Pass | Outcome::Skipped),
+            _ => c.answer == Some(false),
+        })
         .map(|c| c.meta.name.clone())
         .collect();
     if !failed.is_empty() {
@@ -503,6 +507,9 @@ fn missed(rubric: &Rubric, signal: &CentralSignal, cases: &[CaseResult]) -> Opti
 /// What `case` shows of `signal` being missed, or `None` when it shows it met. A scaling case speaks of growth (and
 /// of cost with `max_ratio`), not of its answer; a memory case of its peak, unless it failed without measuring one.
 fn evidence(signal: &CentralSignal, case: &CaseResult) -> Option<Evidence> {
+    if case.outcome == Outcome::Skipped {
+        return None;
+    }
     match case.meta.kind {
         Kind::Scaling => {
             let Some(scaling) = &case.scaling else {
@@ -535,12 +542,12 @@ fn evidence(signal: &CentralSignal, case: &CaseResult) -> Option<Evidence> {
 }
 
 fn case_score(weights: &Weights, area: Area, cases: &[CaseResult]) -> AreaScore {
-    let mine: Vec<&CaseResult> = cases.iter().filter(|c| Area::of(c.meta.kind) == area).collect();
-    let passed: Vec<&&CaseResult> = mine.iter().filter(|c| c.outcome.passed()).collect();
-    let passed_weight: u32 = passed.iter().map(|c| c.meta.weight).sum();
+    let mine: Vec<(&CaseResult, f64)> = cases.iter().filter_map(|c| share(c, area).map(|s| (c, s))).collect();
+    let passed: Vec<&(&CaseResult, f64)> = mine.iter().filter(|(_, share)| *share >= 1.0).collect();
+    let passed_weight: u32 = passed.iter().map(|(c, _)| c.meta.weight).sum();
     // A scaling case that grows like the reference but runs slower earns part of its weight.
-    let earned_weight: f64 = mine.iter().map(|c| f64::from(c.meta.weight) * c.score.clamp(0.0, 1.0)).sum();
-    let total_weight: u32 = mine.iter().map(|c| c.meta.weight).sum();
+    let earned_weight: f64 = mine.iter().map(|(c, share)| f64::from(c.meta.weight) * share).sum();
+    let total_weight: u32 = mine.iter().map(|(c, _)| c.meta.weight).sum();
     let max = area.max(weights);
     let points = if total_weight == 0 { 0.0 } else { round1(f64::from(max) * earned_weight / f64::from(total_weight)) };
     AreaScore {
@@ -556,6 +563,20 @@ fn case_score(weights: &Weights, area: Area, cases: &[CaseResult]) -> AreaScore 
     }
 }
 
+/// What `case` earns in `area` (0 to 1), or `None` when it does not count there. A case counts in its kind's area
+/// by its score (for a scaling or memory case, its measurement); a scaling or memory case's answer on its large
+/// input counts in correctness as well, so a wrong answer costs correctness and a slow one performance.
+fn share(case: &CaseResult, area: Area) -> Option<f64> {
+    if case.outcome == Outcome::Skipped {
+        return None;
+    }
+    let own = Area::of(case.meta.kind);
+    if own == area {
+        return Some(case.score.clamp(0.0, 1.0));
+    }
+    let answer = case.answer.filter(|_| own == Area::Performance && area == Area::Correctness)?;
+    Some(if answer { 1.0 } else { 0.0 })
+}
 /// The quality area: each signal's share of `max`, times the part of it earned, all times `behaviour` (the share
 /// of the case areas' points earned). A part's points are before that factor. Passed and total count own tests.
 fn quality_score(max: u32, quality: &Quality, behaviour: f64) -> AreaScore {
@@ -606,11 +627,12 @@ mod tests {
 
     fn result(kind: Kind, weight: u32, outcome: Outcome) -> CaseResult {
         CaseResult {
-            meta: CaseMeta { name: "c".into(), kind, weight, why: "w".into(), stage: "core".into() },
+            meta: CaseMeta { name: "c".into(), kind, weight, why: "w".into(), stage: "core".into(), rules: Vec::new() },
             outcome,
             failure: None,
             metrics: Metrics::default(),
             score: if outcome.passed() { 1.0 } else { 0.0 },
+            answer: None,
             scaling: None,
             elapsed_secs: 0.0,
             output: String::new(),
@@ -677,6 +699,22 @@ mod tests {
         // 15 points over two cases of weight 1: 7.5 × 0.75 + 7.5.
         assert!((card.area(Area::Performance).points - 13.1).abs() < 1e-9, "{}", card.area(Area::Performance).points);
         assert!(!card.area(Area::Performance).full());
+    }
+
+    #[test]
+    fn a_scaling_case_with_a_wrong_answer_costs_correctness_and_a_slow_one_performance() {
+        let mut wrong = measured("grows", Growth::Same, 1.0);
+        wrong.outcome = Outcome::Fail;
+        wrong.answer = Some(false);
+        let card = card_with(&[], vec![wrong]);
+        assert!(card.area(Area::Performance).full(), "it grows and runs like the reference");
+        assert!(!card.area(Area::Correctness).full(), "its answer was wrong");
+        assert_eq!(card.band, Band::Hire, "a wrong answer is a failed case: {:?}", card.caps);
+        let mut slow = measured("grows", Growth::Same, 4.0);
+        slow.score = 0.7;
+        slow.answer = Some(true);
+        let card = card_with(&[], vec![slow]);
+        assert!(card.area(Area::Correctness).full() && !card.area(Area::Performance).full());
     }
 
     #[test]
@@ -929,6 +967,14 @@ mod tests {
         let card = card_with(&[], vec![todo]);
         assert_eq!(card.band, Band::Hire);
         assert!(matches!(card.caps[..], [Cap { reason: CapReason::FailedCases { .. }, .. }]), "{:?}", card.caps);
+    }
+
+    #[test]
+    fn a_variant_not_judged_counts_in_no_area_and_caps_nothing() {
+        let card = card_with(&[], vec![named("empty@nan", Kind::EdgeNan, "core", Outcome::Skipped)]);
+        assert!(card.caps.is_empty(), "{:?}", card.caps);
+        assert!(card.areas.iter().all(|a| a.area == Area::Quality || a.full()));
+        assert_eq!(card.band, Band::StrongHire);
     }
 
     #[test]

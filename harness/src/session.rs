@@ -357,6 +357,7 @@ pub(crate) mod tests {
                 scaling: crate::problem::ScalingSizes::default(),
                 equivalent_mutants: Vec::new(),
                 signals: Vec::new(),
+                unchecked_rules: Vec::new(),
             },
         }
     }
@@ -371,11 +372,13 @@ pub(crate) mod tests {
                     weight: 1,
                     why: String::new(),
                     stage: "core".into(),
+                    rules: Vec::new(),
                 },
                 outcome: if i < passing { Outcome::Pass } else { Outcome::Fail },
                 failure: None,
                 metrics: Metrics::default(),
                 score: if i < passing { 1.0 } else { 0.0 },
+                answer: None,
                 scaling: None,
                 elapsed_secs: 0.0,
                 output: String::new(),

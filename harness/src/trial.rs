@@ -34,6 +34,8 @@ pub enum Outcome {
     Timeout,
     /// The process died (signal, abort, out of memory) before reporting.
     Crash,
+    /// Not judged: an edge variant whose case fails on ordinary inputs (it scores in no area until that passes).
+    Skipped,
 }
 
 impl Outcome {
@@ -48,6 +50,7 @@ impl Outcome {
             Outcome::Panic => "panicked",
             Outcome::Timeout => "timed out",
             Outcome::Crash => "crashed",
+            Outcome::Skipped => "not judged",
         }
     }
 }
@@ -60,9 +63,14 @@ pub struct CaseResult {
     pub outcome: Outcome,
     pub failure: Option<FailureReport>,
     pub metrics: Metrics,
-    /// Share of the case's weight earned, 0 to 1: 1 for a pass, 0 for a failure, in between for a scaling case that
-    /// grows like the reference but runs slower.
+    /// Share of the case's weight earned in its area, 0 to 1: 1 for a pass, 0 for a failure; for a scaling case what
+    /// its measurement earned (in between when it grows like the reference but runs slower), for a memory case
+    /// whether its peak kept to the budget.
     pub score: f64,
+    /// Scaling and memory cases: whether the answer on their large input was right, which counts in correctness
+    /// (one bug, one area). `None` where no answer was checked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answer: Option<bool>,
     /// How a scaling case's cost grew against the reference's.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scaling: Option<Scaling>,
@@ -70,6 +78,22 @@ pub struct CaseResult {
     /// What the candidate printed (truncated), when the case did not pass.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub output: String,
+}
+
+/// A case's share of its area and, for a memory case, its answer: the peak against the budget is the memory case's
+/// score, a wrong answer within the budget is correctness's (a peak over it says nothing of the answer). Other cases:
+/// pass or fail, no separate answer (a scaling case's comes from its measurement, in `grade`).
+fn split_memory_case(kind: Kind, outcome: Outcome, metrics: &Metrics) -> (f64, Option<bool>) {
+    let pass = if outcome.passed() { 1.0 } else { 0.0 };
+    if kind != Kind::Memory {
+        return (pass, None);
+    }
+    match (outcome, metrics.peak_bytes.zip(metrics.budget_bytes)) {
+        (Outcome::Pass, _) => (1.0, Some(true)),
+        (Outcome::Fail, Some((peak, budget))) if peak <= budget => (1.0, Some(false)),
+        (Outcome::Fail, Some(_)) => (0.0, Some(true)),
+        _ => (0.0, Some(false)),
+    }
 }
 
 /// Settings every trial of a grade shares.
@@ -164,6 +188,7 @@ fn run_one(runner: &Path, problem: &Problem, meta: &CaseMeta, settings: Settings
                 Status::Pass => Outcome::Pass,
                 Status::Fail => Outcome::Fail,
                 Status::Panic => Outcome::Panic,
+                Status::Skip => Outcome::Skipped,
             };
             (outcome, record.failure, record.metrics)
         }
@@ -188,12 +213,14 @@ fn run_one(runner: &Path, problem: &Problem, meta: &CaseMeta, settings: Settings
         f.message = f.message.replace("(at candidate/", "(at ");
         f
     });
+    let (score, answer) = split_memory_case(meta.kind, outcome, &metrics);
     Ok(CaseResult {
         meta: meta.clone(),
         outcome,
         failure,
         metrics,
-        score: if outcome.passed() { 1.0 } else { 0.0 },
+        score,
+        answer,
         scaling: None,
         elapsed_secs: done.elapsed.as_secs_f64(),
         output,

@@ -2,6 +2,7 @@
 //! fair staff-level interviewer gives it, and the areas it loses (the reference: full marks, none). Each problem's
 //! untouched starter scores 0, and its solutions span the bands (Strong hire, Hire, and Lean no or No hire).
 
+use crate::coverage::Coverage;
 use crate::error::{Error, ProblemError, Result};
 use crate::grade::{self, Grade, Options};
 use crate::layout::Layout;
@@ -120,6 +121,8 @@ pub struct Verification {
     pub rows: Vec<Row>,
     pub budgets: Vec<BudgetWindow>,
     pub calibration: Vec<Calibration>,
+    /// Each problem's spec rules and the hidden cases that check them (from the reference's grade).
+    pub coverage: Vec<Coverage>,
     /// How many known-bad solutions were graded in each band, best band first.
     pub bands: Vec<(Band, usize)>,
 }
@@ -129,6 +132,7 @@ impl Verification {
         self.rows.iter().all(|r| r.ok)
             && self.budgets.iter().all(|b| b.ok)
             && self.calibration.iter().all(|c| c.missing.is_empty())
+            && self.coverage.iter().all(Coverage::complete)
     }
 }
 
@@ -213,8 +217,11 @@ pub fn verify(
     let mut rows = Vec::new();
     let mut budgets = Vec::new();
     let mut calibrations = Vec::new();
+    let mut coverage = Vec::new();
     for problem in problems {
         let first = rows.len();
+        let spec =
+            std::fs::read_to_string(problem.spec_path()).map_err(|e| Error::io("read", problem.spec_path(), e))?;
         for (name, dir) in solutions(layout, problem)? {
             // A broken expected.toml is that solution's mismatch; the other solutions are still checked.
             let expectation = match read_expectation(&dir, name == "reference") {
@@ -227,6 +234,10 @@ pub fn verify(
                 }
             };
             let grade = grade::grade(layout, problem, &dir, options)?;
+            if name == "reference" && grade.verdict.built() {
+                let cases: Vec<_> = grade.cases.iter().map(|c| c.meta.clone()).collect();
+                coverage.push(crate::coverage::of(problem, &spec, &cases));
+            }
             let row = check(problem, &name, &expectation, &grade);
             progress(&row);
             rows.push(row);
@@ -239,7 +250,7 @@ pub fn verify(
         calibrations.push(calibration(problem, &rows[first..]));
     }
     let bands = counts(rows.iter().filter(|r| r.known_bad).map(|r| r.band));
-    Ok(Verification { rows, budgets, calibration: calibrations, bands })
+    Ok(Verification { rows, budgets, calibration: calibrations, coverage, bands })
 }
 
 /// The starter's row: it must build and score 0 (its bodies are `todo!()`, so nothing it does earns points).

@@ -101,6 +101,9 @@ pub struct CaseMeta {
     pub why: String,
     /// The problem stage (from problem.toml) this case belongs to.
     pub stage: String,
+    /// The spec's rules this case checks (`R3`, `chunked.R1`).
+    #[serde(default)]
+    pub rules: Vec<String>,
 }
 
 /// Answer to `runner list`.
@@ -119,6 +122,8 @@ pub enum Status {
     Fail,
     /// The candidate's code panicked (the message is in the failure).
     Panic,
+    /// Not judged (an edge variant whose case fails on ordinary inputs: that failure is the case's, counted once).
+    Skip,
 }
 
 /// Why a trial failed: a message, and where it applies the values and the input that showed it.

@@ -34,7 +34,8 @@ impl Status {
     pub fn of(outcome: Outcome) -> Status {
         match outcome {
             Outcome::Pass => Status::Pass,
-            Outcome::Fail => Status::Fail,
+            // Exercism has no "skipped": a variant not judged has not shown the behaviour either.
+            Outcome::Fail | Outcome::Skipped => Status::Fail,
             Outcome::Panic | Outcome::Timeout | Outcome::Crash => Status::Error,
         }
     }
@@ -98,6 +99,9 @@ pub struct Test {
     pub stage: String,
     pub why: String,
     pub outcome: Outcome,
+    /// Scaling and memory cases: whether the answer on the large input was right (scored in correctness).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answer: Option<bool>,
     pub failure: Option<Failure>,
     pub metrics: Metrics,
     /// Scaling cases: the sizes measured, both sides' costs, the fitted slopes, the growth class and the speed ratio.
@@ -225,6 +229,7 @@ fn test(case: &CaseResult, grade: &Grade, stages: &[Stage], reveal: bool) -> Tes
         stage: meta.stage.clone(),
         why: meta.why.clone(),
         outcome: case.outcome,
+        answer: case.answer,
         failure,
         metrics: case.metrics.clone(),
         scaling: case.scaling.clone(),
@@ -277,11 +282,19 @@ mod tests {
             ..FailureReport::default()
         });
         CaseResult {
-            meta: CaseMeta { name: name.into(), kind, weight, why: "it matters".into(), stage: stage.into() },
+            meta: CaseMeta {
+                name: name.into(),
+                kind,
+                weight,
+                why: "it matters".into(),
+                stage: stage.into(),
+                rules: Vec::new(),
+            },
             outcome,
             failure,
             metrics: Metrics::default(),
             score: if outcome == Outcome::Pass { 1.0 } else { 0.0 },
+            answer: None,
             scaling: None,
             elapsed_secs: 0.25,
             output: String::new(),

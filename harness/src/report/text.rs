@@ -2,6 +2,7 @@
 
 use crate::batch::{Batch, Event};
 use crate::clock;
+use crate::coverage::{Coverage, Gap};
 use crate::grade::Verdict;
 use crate::history::{Attempt, Progress};
 use crate::leaderboard::{Entry, Leaderboard};
@@ -428,6 +429,13 @@ pub fn verification(verification: &Verification) -> String {
         }
         let _ = writeln!(out, "\nCaps\n{t}");
     }
+    if !verification.coverage.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nRule coverage (each rule of the spec and the hidden cases that check it)\n{}",
+            coverage_table(&verification.coverage)
+        );
+    }
     let measured: Vec<&Row> = verification.rows.iter().filter(|r| !r.measurements.is_empty()).collect();
     if !measured.is_empty() {
         let _ = writeln!(out, "\nScaling measurements\n{}", measurements_table(&measured));
@@ -465,6 +473,38 @@ fn solutions_table(rows: &[Row]) -> Table {
         ]);
     }
     t
+}
+
+/// Each problem's rules with the cases that check them (or why none does).
+fn coverage_table(coverage: &[Coverage]) -> Table {
+    let mut t = table(&["Problem", "Rule", "Checked by"]);
+    for problem in coverage {
+        for rule in &problem.rules {
+            let by = match (&rule.unchecked, rule.cases.is_empty()) {
+                (Some(why), _) => format!("unchecked: {why}"),
+                (None, true) => "NO CASE".to_owned(),
+                (None, false) => rule.cases.join(", "),
+            };
+            t.add_row(vec![Cell::new(&problem.problem), Cell::new(&rule.rule), Cell::new(by)]);
+        }
+    }
+    t
+}
+
+/// One line for a coverage gap.
+fn gap_line(problem: &str, gap: &Gap) -> String {
+    match gap {
+        Gap::Uncovered { rule } => {
+            format!("✗ {problem}: rule {rule} has no case (add one, or say why in [[unchecked_rules]])")
+        }
+        Gap::UnknownRule { case, rule } => {
+            format!("✗ {problem}: case `{case}` names rule {rule}, which the spec does not have")
+        }
+        Gap::NoRule { case } => format!("✗ {problem}: case `{case}` names no rule (`.rules(&[\"R1\"])`)"),
+        Gap::StaleUnchecked { rule } => {
+            format!("✗ {problem}: [[unchecked_rules]] names {rule}, which a case checks or the spec does not have")
+        }
+    }
 }
 
 /// Growth, slopes, cost ratio and share earned of every measured scaling case.
@@ -537,23 +577,37 @@ fn verification_summary(out: &mut String, verification: &Verification) {
             calibration.missing.join("; ")
         );
     }
+    for coverage in &verification.coverage {
+        for gap in &coverage.gaps {
+            let _ = writeln!(out, "{}", gap_line(&coverage.problem, gap));
+        }
+    }
     let known_bad: usize = verification.bands.iter().map(|(_, n)| n).sum();
     let bands: Vec<String> = verification.bands.iter().map(|(band, n)| format!("{n} {}", band.title())).collect();
     let _ = writeln!(out, "Bands of the {known_bad} known-bad solutions: {}", bands.join(" · "));
     let bad = verification.rows.iter().filter(|r| !r.ok).count();
     let bad_budgets = verification.budgets.iter().filter(|b| !b.ok).count();
     let uncalibrated = verification.calibration.iter().filter(|c| !c.missing.is_empty()).count();
+    let gaps: usize = verification.coverage.iter().map(|c| c.gaps.len()).sum();
+    let mut problems = Vec::new();
+    if bad_budgets > 0 {
+        problems.push(format!("{bad_budgets} speed budgets outside their window"));
+    }
+    if uncalibrated > 0 {
+        problems.push(format!("{uncalibrated} problems whose solutions do not calibrate their bands"));
+    }
+    if gaps > 0 {
+        problems.push(format!("{gaps} rule coverage gaps"));
+    }
     let _ = writeln!(
         out,
-        "{} solutions and starters checked, {}{}{}",
+        "{} solutions and starters checked, {}{}",
         verification.rows.len(),
         if bad == 0 { "all as expected".to_owned() } else { format!("{bad} not as expected") },
-        if bad_budgets == 0 { String::new() } else { format!("; {bad_budgets} speed budgets outside their window") },
-        if uncalibrated == 0 {
-            String::new()
-        } else {
-            format!("; {uncalibrated} problems whose solutions do not calibrate their bands")
-        }
+        problems.iter().fold(String::new(), |mut all, p| {
+            let _ = write!(all, "; {p}");
+            all
+        })
     );
 }
 

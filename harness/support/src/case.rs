@@ -4,7 +4,7 @@
 use crate::alloc::MemoryWindow;
 use crate::approx::Approx;
 use crate::check::{Failure, Outcome};
-use crate::generator::{Gen, trial_seed};
+use crate::generator::{Edges, Gen, trial_seed};
 use crate::measure::{Cost, measure};
 use crate::panic::catch;
 use crate::shrink::{Shrink, minimise};
@@ -22,6 +22,8 @@ pub(crate) struct Ctx {
     pub seed: u64,
     pub memory_ratio: f64,
     pub memory_slack: u64,
+    /// The boundary classes of the edge variant being run (none for the case itself).
+    pub edges: Edges,
 }
 
 type Body = Box<dyn Fn(&Ctx, &str) -> Result<Metrics, Failure> + Send + Sync>;
@@ -36,6 +38,16 @@ pub struct Case {
     pub(crate) body: Body,
     /// Scaling cases only: what `runner measure <name> <side> <size> <repeats>` executes.
     pub(crate) measure: Option<Measure>,
+    /// Differential cases only: the edge variants listed beside the case (`name@nan`, …), each run by the same body
+    /// with its boundary classes on.
+    pub(crate) variants: Vec<Variant>,
+}
+
+/// An edge variant of a differential case: its own name (`name@nan`), kind, weight and rules, and its classes.
+#[derive(Debug, Clone)]
+pub(crate) struct Variant {
+    pub meta: CaseMeta,
+    pub edges: Edges,
 }
 
 impl std::fmt::Debug for Case {
@@ -49,15 +61,36 @@ impl Case {
     pub fn meta(&self) -> &CaseMeta {
         &self.meta
     }
+
+    /// The case and its edge variants, as `runner list` lists them.
+    pub(crate) fn metas(&self) -> impl Iterator<Item = &CaseMeta> {
+        std::iter::once(&self.meta).chain(self.variants.iter().map(|v| &v.meta))
+    }
+
+    /// The body to run for `name` (this case or one of its variants) and the classes it runs with.
+    pub(crate) fn runs(&self, name: &str) -> Option<Edges> {
+        if self.meta.name == name {
+            return Some(Edges::NONE);
+        }
+        self.variants.iter().find(|v| v.meta.name == name).map(|v| v.edges)
+    }
 }
 
 /// Starts a case: `case("ties_order_by_id", Kind::EdgeTies, "equal spend must be ordered by merchant id")`.
 pub fn case(name: &str, kind: Kind, why: &str) -> CaseBuilder {
     CaseBuilder {
-        meta: CaseMeta { name: name.to_owned(), kind, weight: 1, why: why.to_owned(), stage: "core".to_owned() },
+        meta: CaseMeta {
+            name: name.to_owned(),
+            kind,
+            weight: 1,
+            why: why.to_owned(),
+            stage: "core".to_owned(),
+            rules: Vec::new(),
+        },
         trials: 200,
         max_size: 40,
         size: 1000,
+        variants: Vec::new(),
     }
 }
 
@@ -68,6 +101,7 @@ pub struct CaseBuilder {
     trials: u32,
     max_size: usize,
     size: usize,
+    variants: Vec<Variant>,
 }
 
 impl CaseBuilder {
@@ -82,6 +116,33 @@ impl CaseBuilder {
     #[must_use]
     pub fn stage(mut self, stage: &str) -> Self {
         stage.clone_into(&mut self.meta.stage);
+        self
+    }
+
+    /// The spec's rules this case checks, by id: `R3` for the core's third rule, `chunked.R1` for a follow-up's
+    /// first (`harness verify` checks every rule has a case and every id names a rule).
+    #[must_use]
+    pub fn rules(mut self, rules: &[&str]) -> Self {
+        self.meta.rules = rules.iter().map(|r| (*r).to_owned()).collect();
+        self
+    }
+
+    /// A differential case only: adds an edge variant, listed as its own case `name@nan` (`@null`, `@empty`,
+    /// `@extremes`) of the edge kind `edges` is charged to ([`Edges::kind`]), weight 1, checking `rules`. The variant
+    /// runs the case's trials with `edges` mixed into the generator's draws; a failure counts only when its shrunk
+    /// input still holds those values, and only when the case's ordinary trials pass (that failure is the case's).
+    /// Declare only the classes the spec allows in this input.
+    #[must_use]
+    pub fn edges(mut self, edges: Edges, rules: &[&str]) -> Self {
+        let meta = CaseMeta {
+            name: format!("{}@{}", self.meta.name, edges.name()),
+            kind: edges.kind(),
+            weight: 1,
+            why: format!("{} (with {} values in the random inputs)", self.meta.why, edges.name()),
+            stage: self.meta.stage.clone(),
+            rules: rules.iter().map(|r| (*r).to_owned()).collect(),
+        };
+        self.variants.push(Variant { meta, edges });
         self
     }
 
@@ -108,7 +169,12 @@ impl CaseBuilder {
 
     /// A fixed example: the body calls the candidate and checks what it returns.
     pub fn check(self, body: impl Fn() -> Outcome + Send + Sync + 'static) -> Case {
-        Case { meta: self.meta, body: Box::new(move |_, _| body().map(|()| Metrics::default())), measure: None }
+        Case {
+            meta: self.meta,
+            body: Box::new(move |_, _| body().map(|()| Metrics::default())),
+            measure: None,
+            variants: Vec::new(),
+        }
     }
 
     /// Seeded random inputs compared against the reference; a failing input is shrunk before it is reported.
@@ -141,23 +207,27 @@ impl CaseBuilder {
         let (trials, max_size) = (self.trials, self.max_size);
         let body = move |ctx: &Ctx, name: &str| {
             let compare = |input: &I| differ(&candidate, &reference, input);
-            for trial in 0..trials {
-                let seed = trial_seed(ctx.seed, name, u64::from(trial));
-                let size = 1 + (max_size - 1) * trial as usize / (trials as usize).max(2).saturating_sub(1);
-                let input = generate(&mut Gen::new(seed, size));
-                if let Some(failure) = compare(&input)? {
-                    let (small, failure, steps) = minimise(input, failure, MAX_SHRINK_STEPS, |i| {
-                        if valid(i) { compare(i).ok().flatten() } else { None }
-                    });
-                    let mut failure = failure.with_input(&small);
-                    failure.report.trial_seed = Some(seed);
-                    failure.report.shrink_steps = Some(steps);
-                    return Err(failure.context(format!("random trial {} of {trials}", trial + 1)));
-                }
+            let run = Trials { count: trials, max_size, generate: &generate, valid: &valid, compare: &compare };
+            if ctx.edges.is_empty() {
+                return match run.first_failure(ctx.seed, name, Edges::NONE)? {
+                    Some(failure) => Err(failure),
+                    None => Ok(Metrics::default()),
+                };
             }
-            Ok(Metrics::default())
+            // An edge variant: a failure the ordinary trials show is the case's own, charged there once; the
+            // variant is judged once the case passes.
+            let case = name.split('@').next().unwrap_or(name);
+            if run.first_failure(ctx.seed, case, Edges::NONE)?.is_some() {
+                return Err(Failure::skipped(format!(
+                    "not judged: `{case}` fails on ordinary inputs, and this variant is judged once it passes"
+                )));
+            }
+            match run.first_failure(ctx.seed, name, ctx.edges)? {
+                Some(failure) => Err(failure),
+                None => Ok(Metrics::default()),
+            }
         };
-        Case { meta: self.meta, body: Box::new(body), measure: None }
+        Case { meta: self.meta, body: Box::new(body), measure: None, variants: self.variants }
     }
 
     /// A scaling case. `runner run` checks the candidate against the reference on one large seeded input (of
@@ -206,7 +276,7 @@ impl CaseBuilder {
             }
             Ok(best.expect("at least one repeat"))
         };
-        Case { meta: self.meta, body: Box::new(body), measure: Some(Box::new(measure)) }
+        Case { meta: self.meta, body: Box::new(body), measure: Some(Box::new(measure)), variants: Vec::new() }
     }
 
     /// Peak heap bytes of the candidate's call, held to a budget relative to the reference's peak on the same input.
@@ -255,7 +325,46 @@ impl CaseBuilder {
             }
             Ok(metrics)
         };
-        Case { meta: self.meta, body: Box::new(body), measure: None }
+        Case { meta: self.meta, body: Box::new(body), measure: None, variants: Vec::new() }
+    }
+}
+
+/// A differential case's random trials, as both the case and its edge variants run them.
+struct Trials<'a, I> {
+    count: u32,
+    max_size: usize,
+    generate: &'a dyn Fn(&mut Gen) -> I,
+    valid: &'a dyn Fn(&I) -> bool,
+    compare: &'a dyn Fn(&I) -> Result<Option<Failure>, Failure>,
+}
+
+impl<I: Shrink + Debug> Trials<'_, I> {
+    /// The first failing trial of `name` (seeds follow the name) with `edges` mixed in, shrunk. Shrinking keeps
+    /// `valid` and brings in no boundary class the input did not hold; with `edges` it keeps some of them, and a
+    /// trial whose input holds none of them is not this variant's to report.
+    fn first_failure(&self, base: u64, name: &str, edges: Edges) -> Result<Option<Failure>, Failure> {
+        for trial in 0..self.count {
+            let seed = trial_seed(base, name, u64::from(trial));
+            let size = 1 + (self.max_size - 1) * trial as usize / (self.count as usize).max(2).saturating_sub(1);
+            let input = (self.generate)(&mut Gen::new(seed, size).with_edges(edges));
+            let held = input.edges();
+            if !edges.is_empty() && !held.intersects(edges) {
+                continue;
+            }
+            let Some(failure) = (self.compare)(&input)? else { continue };
+            let allowed = |i: &I| {
+                let has = i.edges();
+                (self.valid)(i) && has.without(held).is_empty() && (edges.is_empty() || has.intersects(edges))
+            };
+            let (small, failure, steps) = minimise(input, failure, MAX_SHRINK_STEPS, |i| {
+                if allowed(i) { (self.compare)(i).ok().flatten() } else { None }
+            });
+            let mut failure = failure.with_input(&small);
+            failure.report.trial_seed = Some(seed);
+            failure.report.shrink_steps = Some(steps);
+            return Ok(Some(failure.context(format!("random trial {} of {}", trial + 1, self.count))));
+        }
+        Ok(None)
     }
 }
 
@@ -292,7 +401,7 @@ mod tests {
     use super::*;
 
     // The allocator counts every thread; the slack absorbs what the small tests allocate meanwhile.
-    const CTX: Ctx = Ctx { seed: 1, memory_ratio: 2.0, memory_slack: 400 * 1024 };
+    const CTX: Ctx = Ctx { seed: 1, memory_ratio: 2.0, memory_slack: 400 * 1024, edges: Edges::NONE };
 
     #[allow(clippy::ptr_arg)] // a differential case's sides take `&I`, here `&Vec<i64>`
     fn sorted(v: &Vec<i64>) -> Vec<i64> {
@@ -350,6 +459,77 @@ mod tests {
         let input = (c.body)(&CTX, "sorts").unwrap_err().into_report().input.unwrap();
         // Unconstrained, this shrinks to a pair; the domain keeps at least four items.
         assert_eq!(input.matches(',').count(), 4, "{input}");
+    }
+
+    /// Sums the finite values; the buggy side lets a NaN through, the other skips it.
+    #[allow(clippy::ptr_arg)] // a differential case's sides take `&I`, here `&Vec<f64>`
+    fn sum_skipping_nan(v: &Vec<f64>) -> f64 {
+        v.iter().filter(|x| !x.is_nan()).sum()
+    }
+
+    #[allow(clippy::ptr_arg)] // as above
+    fn sum_all(v: &Vec<f64>) -> f64 {
+        v.iter().sum()
+    }
+
+    fn nan_case(candidate: fn(&Vec<f64>) -> f64) -> Case {
+        case("sums", Kind::Correctness, "sums the amounts").edges(Edges::NAN, &["R3"]).differential(
+            |g| g.vec(1 + g.size(), |g| g.f64(1.0, 9.0)),
+            candidate,
+            sum_skipping_nan,
+        )
+    }
+
+    #[test]
+    fn an_edge_variant_is_listed_beside_its_case_with_its_kind_and_rules() {
+        let c = nan_case(sum_all);
+        let metas: Vec<&CaseMeta> = c.metas().collect();
+        assert_eq!(metas.len(), 2);
+        assert_eq!(
+            (metas[1].name.as_str(), metas[1].kind, metas[1].rules.as_slice()),
+            ("sums@nan", Kind::EdgeNan, &["R3".to_owned()][..])
+        );
+        assert_eq!(c.runs("sums@nan"), Some(Edges::NAN));
+        assert_eq!(c.runs("sums"), Some(Edges::NONE));
+        assert_eq!(c.runs("other"), None);
+    }
+
+    #[test]
+    fn a_nan_bug_fails_the_nan_variant_only_with_a_nan_in_its_shrunk_input() {
+        let _serial = crate::alloc::serial();
+        let c = nan_case(sum_all);
+        assert!((c.body)(&CTX, "sums").is_ok(), "ordinary draws hold no NaN");
+        let failure = (c.body)(&Ctx { edges: Edges::NAN, ..CTX }, "sums@nan").unwrap_err().into_report();
+        let input = failure.input.unwrap();
+        assert!(input.contains("NaN"), "{input}");
+        assert!(input.matches(',').count() <= 2, "shrunk to the NaN: {input}");
+    }
+
+    #[test]
+    fn a_bug_the_ordinary_trials_show_is_charged_to_the_case_not_to_its_edge_variant() {
+        let _serial = crate::alloc::serial();
+        let off_by_one = |v: &Vec<f64>| sum_skipping_nan(v) + 1.0;
+        let c = case("sums", Kind::Correctness, "sums the amounts").edges(Edges::NAN, &["R3"]).differential(
+            |g| g.vec(1 + g.size(), |g| g.f64(1.0, 9.0)),
+            off_by_one,
+            sum_skipping_nan,
+        );
+        assert!((c.body)(&CTX, "sums").is_err());
+        let variant = (c.body)(&Ctx { edges: Edges::NAN, ..CTX }, "sums@nan").unwrap_err();
+        assert!(variant.is_skip(), "{}", variant.message());
+    }
+
+    #[test]
+    fn shrinking_an_ordinary_failure_brings_in_no_boundary_value() {
+        let _serial = crate::alloc::serial();
+        // Fails on any input; unconstrained, it would shrink to the empty list (an edge:empty input).
+        let c = case("first", Kind::Correctness, "first").differential(
+            |g| g.vec(1 + g.size(), |g| g.i64(0, 3)),
+            |v: &Vec<i64>| v.len() + 1,
+            |v: &Vec<i64>| v.len(),
+        );
+        let input = (c.body)(&CTX, "first").unwrap_err().into_report().input.unwrap();
+        assert_ne!(input.trim(), "[]");
     }
 
     #[test]

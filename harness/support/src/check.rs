@@ -11,6 +11,8 @@ pub struct Failure {
     // Boxed so that `Outcome` stays a small `Result` on the happy path.
     pub(crate) report: Box<FailureReport>,
     pub(crate) panicked: bool,
+    /// The case was not judged (the message says why); it scores in no area.
+    pub(crate) skipped: bool,
     /// What the trial measured before it failed (a memory case's peak and budget), reported with the failure.
     pub(crate) metrics: Option<Box<Metrics>>,
 }
@@ -24,8 +26,16 @@ impl Failure {
         Failure {
             report: Box::new(FailureReport { message: message.into(), ..FailureReport::default() }),
             panicked: false,
+            skipped: false,
             metrics: None,
         }
+    }
+
+    /// Not a failure: the case was not judged, for the reason given (it then counts in no area).
+    pub fn skipped(message: impl Into<String>) -> Self {
+        let mut failure = Failure::new(message);
+        failure.skipped = true;
+        failure
     }
 
     /// A failure from comparing two values; non-generic so that suites stay cheap to compile.
@@ -42,6 +52,7 @@ impl Failure {
                 ..FailureReport::default()
             }),
             panicked: false,
+            skipped: false,
             metrics: None,
         }
     }
@@ -83,6 +94,11 @@ impl Failure {
     /// Whether the failure is a panic of the candidate's code.
     pub fn is_panic(&self) -> bool {
         self.panicked
+    }
+
+    /// Whether the case was not judged at all.
+    pub fn is_skip(&self) -> bool {
+        self.skipped
     }
 
     /// The protocol form of this failure.

@@ -16,13 +16,14 @@ mod panic;
 mod protocol;
 mod runner;
 mod shrink;
+mod sides;
 
 pub use alloc::{CountingAlloc, MemoryWindow};
 pub use approx::Approx;
 pub use case::{Case, CaseBuilder, CaseMeta, Kind, case};
 pub use check::{Context, Failure, Outcome, expect, expect_eq, expect_err, expect_ok, fail};
 pub use diff::render_diff;
-pub use generator::Gen;
+pub use generator::{Edges, Gen};
 pub use protocol::{CaseRecord, ListRecord, Metrics, PROTOCOL_VERSION, Status};
 pub use runner::main;
 pub use shrink::Shrink;
@@ -30,7 +31,7 @@ pub use shrink::Shrink;
 /// Everything a hidden suite normally needs: `use harness_support::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        Approx, Case, Context, Failure, Gen, Kind, Outcome, Shrink, case, expect, expect_eq, expect_err, expect_ok,
-        fail,
+        Approx, Case, Context, Edges, Failure, Gen, Kind, Outcome, Shrink, case, expect, expect_eq, expect_err,
+        expect_ok, fail, sides,
     };
 }

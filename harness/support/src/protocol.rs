@@ -64,5 +64,6 @@ pub(crate) fn ctx_from_env() -> Ctx {
         seed: var(ENV_SEED).and_then(|s| s.parse().ok()).unwrap_or(1),
         memory_ratio: var(ENV_MEMORY_RATIO).and_then(|s| s.parse().ok()).unwrap_or(2.0),
         memory_slack: var(ENV_MEMORY_SLACK).and_then(|s| s.parse().ok()).unwrap_or(256 * 1024),
+        edges: crate::generator::Edges::NONE,
     }
 }

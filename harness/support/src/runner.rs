@@ -16,8 +16,12 @@ use std::sync::Arc;
 pub fn main(cases: Vec<Case>) -> ExitCode {
     install_hook();
     let mut seen = HashSet::new();
-    if let Some(dup) = cases.iter().find(|c| !seen.insert(c.meta.name.clone())) {
-        eprintln!("error: the suite declares the case `{}` twice", dup.meta.name);
+    if let Some(dup) = cases.iter().flat_map(Case::metas).find(|m| !seen.insert(m.name.clone())) {
+        eprintln!("error: the suite declares the case `{}` twice", dup.name);
+        return ExitCode::from(2);
+    }
+    if let Some(case) = cases.iter().find(|c| c.meta.name.contains('@')) {
+        eprintln!("error: the case name `{}` has an `@`, which names edge variants", case.meta.name);
         return ExitCode::from(2);
     }
     let ctx = ctx_from_env();
@@ -33,18 +37,18 @@ fn protocol_main(mut channel: Channel, ctx: &Ctx, cases: Vec<Case>) -> ExitCode 
         ["list"] => channel.send(&ListRecord {
             nonce: channel.nonce.clone(),
             version: PROTOCOL_VERSION,
-            cases: cases.iter().map(|c| c.meta.clone()).collect(),
+            cases: cases.iter().flat_map(Case::metas).cloned().collect(),
         }),
         ["run", name] => {
-            let Some(case) = cases.iter().find(|c| c.meta.name == *name) else {
+            let Some((case, edges)) = cases.iter().find_map(|c| Some((c, c.runs(name)?))) else {
                 eprintln!("error: no case named `{name}`");
                 return ExitCode::from(2);
             };
-            let (status, failure, metrics) = run_case(case, ctx);
+            let (status, failure, metrics) = run_case(case, name, &Ctx { edges, ..*ctx });
             channel.send(&CaseRecord {
                 nonce: channel.nonce.clone(),
                 version: PROTOCOL_VERSION,
-                case: case.meta.name.clone(),
+                case: (*name).to_owned(),
                 status,
                 failure: failure.map(Failure::into_report),
                 metrics,
@@ -92,12 +96,19 @@ fn protocol_main(mut channel: Channel, ctx: &Ctx, cases: Vec<Case>) -> ExitCode 
     }
 }
 
-/// Runs one case body, turning a panic that escapes it into a `Panic` status.
-fn run_case(case: &Case, ctx: &Ctx) -> (Status, Option<Failure>, Metrics) {
-    match catch(|| (case.body)(ctx, &case.meta.name)) {
+/// Runs one case body (as the case `name`, itself or an edge variant), turning a panic that escapes it into a
+/// `Panic` status.
+fn run_case(case: &Case, name: &str, ctx: &Ctx) -> (Status, Option<Failure>, Metrics) {
+    match catch(|| (case.body)(ctx, name)) {
         Ok(Ok(metrics)) => (Status::Pass, None, metrics),
         Ok(Err(mut failure)) => {
-            let status = if failure.is_panic() { Status::Panic } else { Status::Fail };
+            let status = if failure.is_skip() {
+                Status::Skip
+            } else if failure.is_panic() {
+                Status::Panic
+            } else {
+                Status::Fail
+            };
             let metrics = failure.metrics.take().map_or_else(Metrics::default, |m| *m);
             (status, Some(failure), metrics)
         }
@@ -110,13 +121,18 @@ fn human_main(ctx: Ctx, cases: Vec<Case>) -> ExitCode {
     let trials = cases
         .into_iter()
         .map(Arc::new)
-        .map(|case| {
-            let meta = case.meta.clone();
-            Trial::test(meta.name.clone(), move || match run_case(&case, &ctx) {
+        .flat_map(|case| {
+            let metas: Vec<_> = case.metas().cloned().collect();
+            metas.into_iter().map(move |meta| (Arc::clone(&case), meta))
+        })
+        .map(|(case, meta)| {
+            let edges = case.runs(&meta.name).unwrap_or_default();
+            let (name, why) = (meta.name.clone(), meta.why.clone());
+            Trial::test(meta.name.clone(), move || match run_case(&case, &name, &Ctx { edges, ..ctx }) {
                 (Status::Pass, _, _) => Ok(()),
                 (_, failure, _) => {
                     let report = failure.map(Failure::into_report).unwrap_or_default();
-                    let mut text = format!("{}\n  why: {}", report.message, case.meta.why);
+                    let mut text = format!("{}\n  why: {why}", report.message);
                     if let Some(diff) = report.diff {
                         let _ = write!(text, "\n  diff (- expected, + actual):\n{diff}");
                     }

@@ -1,17 +1,63 @@
-//! Shrinking: smaller variants of a failing input, tried in order until none still fails.
+//! Shrinking: smaller variants of a failing input, tried in order until none still fails; and the boundary values an
+//! input holds, so a failure can be charged to the edge kind it shows.
 
-/// Produces smaller variants of a value, most aggressive first. The default is "cannot shrink".
+use crate::generator::Edges;
+
+/// Produces smaller variants of a value, most aggressive first, and says which boundary values it holds. The
+/// defaults are "cannot shrink" and "holds none".
 pub trait Shrink: Clone {
     /// Candidates strictly smaller than `self`.
     fn shrink(&self) -> Vec<Self> {
         Vec::new()
+    }
+
+    /// The classes of boundary values in `self` (NaN, `None`, empty, …), for charging a failure to its edge kind.
+    fn edges(&self) -> Edges {
+        Edges::NONE
     }
 }
 
 macro_rules! atomic {
     ($($t:ty),*) => {$( impl Shrink for $t {} )*};
 }
-atomic!(bool, char, f32, f64, String, i8, i16, i32, u8, u16, u32);
+atomic!(bool, char, i8, i16, i32, u8, u16, u32);
+
+/// The boundary classes of a float: NaN, an infinity, negative zero.
+fn float_edges(x: f64) -> Edges {
+    if x.is_nan() {
+        Edges::NAN
+    } else if x.is_infinite() {
+        Edges::INFINITE
+    } else if x == 0.0 && x.is_sign_negative() {
+        Edges::NEG_ZERO
+    } else {
+        Edges::NONE
+    }
+}
+
+impl Shrink for f64 {
+    fn edges(&self) -> Edges {
+        float_edges(*self)
+    }
+}
+
+impl Shrink for f32 {
+    fn edges(&self) -> Edges {
+        float_edges(f64::from(*self))
+    }
+}
+
+impl Shrink for String {
+    fn edges(&self) -> Edges {
+        if self.is_empty() {
+            Edges::EMPTY
+        } else if self.trim().is_empty() {
+            Edges::BLANK
+        } else {
+            Edges::NONE
+        }
+    }
+}
 
 impl Shrink for usize {
     fn shrink(&self) -> Vec<Self> {
@@ -37,10 +83,14 @@ impl Shrink for i64 {
         if n != 0 {
             out.push(0);
         }
-        if n.abs() > 2 {
+        if n.unsigned_abs() > 2 {
             out.push(n / 2);
         }
         out
+    }
+
+    fn edges(&self) -> Edges {
+        if *self == i64::MIN || *self == i64::MAX { Edges::EXTREMES } else { Edges::NONE }
     }
 }
 
@@ -50,14 +100,26 @@ impl Shrink for u64 {
     }
 }
 
-impl<T: Clone> Shrink for Option<T> {
+impl<T: Shrink> Shrink for Option<T> {
     fn shrink(&self) -> Vec<Self> {
         if self.is_some() { vec![None] } else { Vec::new() }
+    }
+
+    fn edges(&self) -> Edges {
+        self.as_ref().map_or(Edges::NULL, Shrink::edges)
     }
 }
 
 /// Removes halves, then quarters, … then single items; items themselves are not shrunk.
-impl<T: Clone> Shrink for Vec<T> {
+impl<T: Shrink> Shrink for Vec<T> {
+    fn edges(&self) -> Edges {
+        let mut edges = if self.is_empty() { Edges::EMPTY } else { Edges::NONE };
+        for item in self {
+            edges |= item.edges();
+        }
+        edges
+    }
+
     fn shrink(&self) -> Vec<Self> {
         let n = self.len();
         let mut out = Vec::new();
@@ -94,6 +156,12 @@ macro_rules! tuple {
                     }
                 )+
                 out
+            }
+
+            fn edges(&self) -> Edges {
+                let mut edges = Edges::NONE;
+                $( edges |= self.$idx.edges(); )+
+                edges
             }
         }
     };
@@ -146,6 +214,19 @@ mod tests {
             minimise((vec![1, 2, 3, 4], 9usize), (), 1000, |(v, k)| (*k >= 1 && !v.is_empty()).then_some(()));
         assert_eq!(small.1, 1);
         assert_eq!(small.0.len(), 1);
+    }
+
+    #[test]
+    fn an_input_says_which_boundary_values_it_holds() {
+        let _serial = crate::alloc::serial();
+        assert_eq!(vec![1.0, f64::NAN].edges(), Edges::NAN);
+        assert_eq!((Some(String::new()), vec![None::<i64>]).edges(), Edges::EMPTY | Edges::NULL);
+        assert_eq!(Vec::<f64>::new().edges(), Edges::EMPTY);
+        assert_eq!(
+            (" \u{a0}".to_owned(), -0.0_f64, i64::MAX).edges(),
+            Edges::BLANK | Edges::NEG_ZERO | Edges::EXTREMES
+        );
+        assert!(vec![(String::from("a"), 1.5)].edges().is_empty());
     }
 
     #[test]

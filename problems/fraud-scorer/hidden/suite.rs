@@ -4,9 +4,6 @@ use harness_support::prelude::*;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use candidate as cand;
-use reference as refr;
-
 /// The fake model: each row's first feature is its probability (NaN for an empty row). Counts calls and rows seen.
 #[derive(Clone, Default)]
 struct Fake {
@@ -29,94 +26,52 @@ impl Fake {
     }
 }
 
-impl cand::Model for Fake {
-    fn predict_proba(&self, rows: &[&[f64]]) -> Vec<f64> {
-        self.answer(rows)
-    }
-}
-
-impl refr::Model for Fake {
-    fn predict_proba(&self, rows: &[&[f64]]) -> Vec<f64> {
-        self.answer(rows)
-    }
-}
-
 /// A batch as plain data: (threshold, [(id, probability, extra feature)]).
 type Input = (f64, Vec<(String, f64, f64)>);
 /// A comparable outcome: decisions as (id, probability, action) or the error's name.
 type Out = Result<Vec<(String, f64, &'static str)>, String>;
 
-fn cand_batch(rows: &[(String, f64, f64)]) -> Vec<cand::Transaction> {
-    rows.iter().map(|(id, p, x)| cand::Transaction { id: id.clone(), features: vec![*p, *x] }).collect()
-}
-
-fn refr_batch(rows: &[(String, f64, f64)]) -> Vec<refr::Transaction> {
-    rows.iter().map(|(id, p, x)| refr::Transaction { id: id.clone(), features: vec![*p, *x] }).collect()
-}
-
-fn cand_action(a: cand::Action) -> &'static str {
-    match a {
-        cand::Action::Approve => "approve",
-        cand::Action::Flag => "flag",
-        cand::Action::Review => "review",
-    }
-}
-
-fn refr_action(a: refr::Action) -> &'static str {
-    match a {
-        refr::Action::Approve => "approve",
-        refr::Action::Flag => "flag",
-        refr::Action::Review => "review",
-    }
-}
-
-fn cand_err(e: cand::ScoreError) -> String {
-    match e {
-        cand::ScoreError::InvalidThreshold(t) => format!("InvalidThreshold({t})"),
-        cand::ScoreError::InvalidBatchSize => "InvalidBatchSize".to_owned(),
-        cand::ScoreError::DuplicateId(id) => format!("DuplicateId({id})"),
-        cand::ScoreError::WrongLength { expected, got } => {
-            format!("WrongLength {{ expected: {expected}, got: {got} }}")
+// The adapters, written once for both sides: `cand::run` calls the candidate, `refr::run` the reference.
+sides! {
+    impl api::Model for Fake {
+        fn predict_proba(&self, rows: &[&[f64]]) -> Vec<f64> {
+            self.answer(rows)
         }
     }
-}
 
-fn refr_err(e: refr::ScoreError) -> String {
-    match e {
-        refr::ScoreError::InvalidThreshold(t) => format!("InvalidThreshold({t})"),
-        refr::ScoreError::InvalidBatchSize => "InvalidBatchSize".to_owned(),
-        refr::ScoreError::DuplicateId(id) => format!("DuplicateId({id})"),
-        refr::ScoreError::WrongLength { expected, got } => {
-            format!("WrongLength {{ expected: {expected}, got: {got} }}")
+    fn batch(rows: &[(String, f64, f64)]) -> Vec<api::Transaction> {
+        rows.iter().map(|(id, p, x)| api::Transaction { id: id.clone(), features: vec![*p, *x] }).collect()
+    }
+
+    fn action(a: api::Action) -> &'static str {
+        match a {
+            api::Action::Approve => "approve",
+            api::Action::Flag => "flag",
+            api::Action::Review => "review",
         }
     }
-}
 
-fn cand_out(r: Result<Vec<cand::Decision>, cand::ScoreError>) -> Out {
-    r.map(|ds| ds.into_iter().map(|d| (d.id, d.probability, cand_action(d.action))).collect()).map_err(cand_err)
-}
+    pub fn err(e: api::ScoreError) -> String {
+        match e {
+            api::ScoreError::InvalidThreshold(t) => format!("InvalidThreshold({t})"),
+            api::ScoreError::InvalidBatchSize => "InvalidBatchSize".to_owned(),
+            api::ScoreError::DuplicateId(id) => format!("DuplicateId({id})"),
+            api::ScoreError::WrongLength { expected, got } => {
+                format!("WrongLength {{ expected: {expected}, got: {got} }}")
+            }
+        }
+    }
 
-fn refr_out(r: Result<Vec<refr::Decision>, refr::ScoreError>) -> Out {
-    r.map(|ds| ds.into_iter().map(|d| (d.id, d.probability, refr_action(d.action))).collect()).map_err(refr_err)
-}
-
-/// Scores with the candidate; `chunk` selects `score_chunked`.
-fn run_cand(fake: &Fake, (threshold, rows): &Input, chunk: Option<usize>) -> Out {
-    let scorer = cand::Scorer::new(fake.clone(), *threshold).map_err(cand_err)?;
-    let batch = cand_batch(rows);
-    cand_out(match chunk {
-        Some(k) => scorer.score_chunked(&batch, k),
-        None => scorer.score(&batch),
-    })
-}
-
-fn run_refr(fake: &Fake, (threshold, rows): &Input, chunk: Option<usize>) -> Out {
-    let scorer = refr::Scorer::new(fake.clone(), *threshold).map_err(refr_err)?;
-    let batch = refr_batch(rows);
-    refr_out(match chunk {
-        Some(k) => scorer.score_chunked(&batch, k),
-        None => scorer.score(&batch),
-    })
+    /// Scores with this side; `chunk` selects `score_chunked`.
+    pub fn run(fake: &Fake, (threshold, rows): &Input, chunk: Option<usize>) -> Out {
+        let scorer = api::Scorer::new(fake.clone(), *threshold).map_err(err)?;
+        let batch = batch(rows);
+        let decisions = match chunk {
+            Some(k) => scorer.score_chunked(&batch, k),
+            None => scorer.score(&batch),
+        };
+        decisions.map(|ds| ds.into_iter().map(|d| (d.id, d.probability, action(d.action))).collect()).map_err(err)
+    }
 }
 
 fn rows(spec: &[(&str, f64)]) -> Vec<(String, f64, f64)> {
@@ -126,14 +81,15 @@ fn rows(spec: &[(&str, f64)]) -> Vec<(String, f64, f64)> {
 /// Expected output for a fixed example, from the reference.
 fn both(input: &Input, chunk: Option<usize>) -> (Out, Out, Fake) {
     let fake = Fake::default();
-    let actual = run_cand(&fake, input, chunk);
-    (actual, run_refr(&Fake::default(), input, chunk), fake)
+    let actual = cand::run(&fake, input, chunk);
+    (actual, refr::run(&Fake::default(), input, chunk), fake)
 }
 
 /// Random non-empty batches (empty is an edge case of its own) with unique ids and probabilities spread over
 /// [0, 1), never exactly on the threshold.
 fn random_batch(g: &mut Gen) -> Input {
-    let threshold = g.f64(0.05, 0.95);
+    // A NaN threshold is rule 1's (its own case), not a NaN probability's.
+    let threshold = g.ordinary(|g| g.f64(0.05, 0.95));
     let n = g.len().max(1);
     let rows = (0..n).map(|i| (format!("t{i}"), g.f64(0.0, 1.0), g.f64(-5.0, 5.0))).collect();
     (threshold, rows)
@@ -146,6 +102,7 @@ pub fn cases() -> Vec<Case> {
             Kind::Correctness,
             "the basic contract: one decision per transaction, in input order",
         )
+        .rules(&["R2", "R3"])
         .weight(2)
         .check(|| {
             let input = (0.7, rows(&[("a", 0.9), ("b", 0.1), ("c", 0.71), ("d", 0.69)]));
@@ -157,23 +114,26 @@ pub fn cases() -> Vec<Case> {
             Kind::Correctness,
             "decisions must agree with the rules on any batch",
         )
+        .rules(&["R2", "R3"])
+        .edges(Edges::NAN | Edges::INFINITE | Edges::NEG_ZERO, &["R3"])
         .weight(3)
         .differential_within(
             random_batch,
             |(_, rows): &Input| !rows.is_empty(),
-            |i| run_cand(&Fake::default(), i, None),
-            |i| run_refr(&Fake::default(), i, None),
+            |i| cand::run(&Fake::default(), i, None),
+            |i| refr::run(&Fake::default(), i, None),
         ),
         case(
             "calls_the_model_once_per_batch",
             Kind::Correctness,
             "the model is costly: one call with every row, not one per row",
         )
+        .rules(&["R4"])
         .weight(3)
         .check(|| {
             let fake = Fake::default();
             let input = (0.5, rows(&[("a", 0.2), ("b", 0.8), ("c", 0.4), ("d", 0.6), ("e", 0.9)]));
-            run_cand(&fake, &input, None).map_err(|e| Failure::new(format!("score returned Err({e})")))?;
+            cand::run(&fake, &input, None).map_err(|e| Failure::new(format!("score returned Err({e})")))?;
             expect(fake.calls() == 1, format!("the model was called {} times for one batch of 5", fake.calls()))?;
             expect(fake.rows.load(Ordering::SeqCst) == 5, "the model did not see every row exactly once")
         }),
@@ -182,10 +142,11 @@ pub fn cases() -> Vec<Case> {
             Kind::Correctness,
             "a repeated id is an error, reported for its first repeat, with no model call",
         )
+        .rules(&["R5"])
         .check(|| {
             let fake = Fake::default();
             let input = (0.5, rows(&[("a", 0.2), ("b", 0.8), ("c", 0.4), ("b", 0.6), ("a", 0.9)]));
-            let actual = run_cand(&fake, &input, None);
+            let actual = cand::run(&fake, &input, None);
             expect_eq(&actual, &Err("DuplicateId(b)".to_owned()))?;
             expect(fake.calls() == 0, "the model was called for a batch that was going to be rejected")
         }),
@@ -194,24 +155,26 @@ pub fn cases() -> Vec<Case> {
             Kind::Correctness,
             "a broken model must not be zipped silently into wrong decisions",
         )
+        .rules(&["R6"])
         .check(|| {
             let fake = Fake { short_by: 1, ..Fake::default() };
             let input = (0.5, rows(&[("a", 0.2), ("b", 0.8), ("c", 0.4)]));
-            expect_eq(&run_cand(&fake, &input, None), &Err("WrongLength { expected: 3, got: 2 }".to_owned()))
+            expect_eq(&cand::run(&fake, &input, None), &Err("WrongLength { expected: 3, got: 2 }".to_owned()))
         }),
         case(
             "thresholds_outside_zero_to_one_are_rejected",
             Kind::Correctness,
             "a threshold is a probability: outside [0, 1] or NaN is an error",
         )
+        .rules(&["R1"])
         .check(|| {
             for t in [1.5, -0.1, f64::NAN, f64::INFINITY] {
-                let result = cand::Scorer::new(Fake::default(), t).map(|_| ()).map_err(cand_err);
+                let result = cand::api::Scorer::new(Fake::default(), t).map(|_| ()).map_err(cand::err);
                 expect(result.is_err(), format!("Scorer::new accepted the threshold {t}"))?;
             }
             for t in [0.0, 1.0, 0.5] {
                 expect(
-                    cand::Scorer::new(Fake::default(), t).is_ok(),
+                    cand::api::Scorer::new(Fake::default(), t).is_ok(),
                     format!("Scorer::new rejected the threshold {t}"),
                 )?;
             }
@@ -222,27 +185,29 @@ pub fn cases() -> Vec<Case> {
             Kind::Correctness,
             "chunking is an implementation detail: same decisions as one batch",
         )
+        .rules(&["chunked.R1"])
         .stage("chunked")
         .weight(2)
         .differential_within(
             // The chunk size is generated (and shrunk) as k - 1, so a shrunk input never reaches k = 0.
             |g| (random_batch(g), g.usize(0, 6)),
             |((_, rows), _): &(Input, usize)| !rows.is_empty(),
-            |(i, k)| run_cand(&Fake::default(), i, Some(k + 1)),
-            |(i, k)| run_refr(&Fake::default(), i, Some(k + 1)),
+            |(i, k)| cand::run(&Fake::default(), i, Some(k + 1)),
+            |(i, k)| refr::run(&Fake::default(), i, Some(k + 1)),
         ),
         case(
             "chunked_calls_the_model_once_per_chunk",
             Kind::Correctness,
             "n rows in chunks of k need ceil(n / k) calls, no more",
         )
+        .rules(&["chunked.R2"])
         .stage("chunked")
         .weight(2)
         .check(|| {
             for (n, k, calls) in [(10, 3, 4), (9, 3, 3), (2, 5, 1)] {
                 let fake = Fake::default();
                 let spec: Vec<(String, f64, f64)> = (0..n).map(|i| (format!("t{i}"), 0.3, 0.0)).collect();
-                run_cand(&fake, &(0.5, spec), Some(k))
+                cand::run(&fake, &(0.5, spec), Some(k))
                     .map_err(|e| Failure::new(format!("score_chunked returned Err({e})")))?;
                 expect(
                     fake.calls() == calls,
@@ -252,28 +217,56 @@ pub fn cases() -> Vec<Case> {
             Ok(())
         }),
         case("chunk_size_zero_is_an_error", Kind::Correctness, "a zero chunk size can make no progress")
+        .rules(&["chunked.R3"])
             .stage("chunked")
             .check(|| {
                 expect_eq(
-                    &run_cand(&Fake::default(), &(0.5, rows(&[("a", 0.2)])), Some(0)),
+                    &cand::run(&Fake::default(), &(0.5, rows(&[("a", 0.2)])), Some(0)),
                     &Err("InvalidBatchSize".to_owned()),
                 )
             }),
+        case(
+            "chunked_checks_duplicates_across_chunks_before_any_call",
+            Kind::Correctness,
+            "an id repeated in a later chunk is an error before the first chunk is scored",
+        )
+        .rules(&["chunked.R4"])
+        .stage("chunked")
+        .check(|| {
+            let fake = Fake::default();
+            let input = (0.5, rows(&[("a", 0.2), ("b", 0.8), ("c", 0.4), ("d", 0.6), ("a", 0.9)]));
+            expect_eq(&cand::run(&fake, &input, Some(2)), &Err("DuplicateId(a)".to_owned()))?;
+            expect(fake.calls() == 0, format!("the model was called {} times before the duplicate was found", fake.calls()))
+        }),
+        case(
+            "a_chunk_answered_with_the_wrong_length_is_an_error",
+            Kind::Correctness,
+            "each chunk's answer is checked against that chunk, not zipped silently",
+        )
+        .rules(&["chunked.R5"])
+        .stage("chunked")
+        .check(|| {
+            let fake = Fake { short_by: 1, ..Fake::default() };
+            let input = (0.5, rows(&[("a", 0.2), ("b", 0.8), ("c", 0.4), ("d", 0.6), ("e", 0.1)]));
+            expect_eq(&cand::run(&fake, &input, Some(2)), &Err("WrongLength { expected: 2, got: 1 }".to_owned()))
+        }),
         case(
             "an_empty_batch_is_scored_without_calling_the_model",
             Kind::EdgeEmpty,
             "no rows means no decisions and no wasted model call",
         )
+        .rules(&["R4", "chunked.R2"])
         .weight(2)
         .check(|| {
             let fake = Fake::default();
-            expect_eq(&run_cand(&fake, &(0.5, Vec::new()), None), &Ok(Vec::new()))?;
+            expect_eq(&cand::run(&fake, &(0.5, Vec::new()), None), &Ok(Vec::new()))?;
             expect(fake.calls() == 0, "the model was called for an empty batch")?;
             let chunked = Fake::default();
-            expect_eq(&run_cand(&chunked, &(0.5, Vec::new()), Some(4)), &Ok(Vec::new()))?;
+            expect_eq(&cand::run(&chunked, &(0.5, Vec::new()), Some(4)), &Ok(Vec::new()))?;
             expect(chunked.calls() == 0, "the model was called for an empty chunked batch")
         }),
-        case("a_single_transaction", Kind::EdgeSingle, "one row is still a batch: one call, one decision").check(
+        case("a_single_transaction", Kind::EdgeSingle, "one row is still a batch: one call, one decision")
+        .rules(&["R2", "R4"]).check(
             || {
                 let input = (0.5, rows(&[("only", 0.75)]));
                 let (actual, expected, fake) = both(&input, None);
@@ -286,11 +279,12 @@ pub fn cases() -> Vec<Case> {
             Kind::EdgeTies,
             "the rule is >=: a score exactly at the threshold is flagged",
         )
+        .rules(&["R3"])
         .weight(2)
         .check(|| {
             for (t, p) in [(0.5, 0.5), (0.0, 0.0), (1.0, 1.0), (0.3, 0.3)] {
                 let input = (t, rows(&[("x", p)]));
-                expect_eq(&run_cand(&Fake::default(), &input, None), &Ok(vec![("x".to_owned(), p, "flag")]))
+                expect_eq(&cand::run(&Fake::default(), &input, None), &Ok(vec![("x".to_owned(), p, "flag")]))
                     .context(format!("threshold {t}, probability {p}"))?;
             }
             Ok(())
@@ -300,6 +294,7 @@ pub fn cases() -> Vec<Case> {
             Kind::EdgeNan,
             "a broken score must never approve a payment silently",
         )
+        .rules(&["R3"])
         .weight(2)
         .check(|| {
             let input = (0.5, rows(&[("nan", f64::NAN), ("high", 1.2), ("low", -0.1), ("ok", 0.2)]));
@@ -311,14 +306,31 @@ pub fn cases() -> Vec<Case> {
             Kind::Scaling,
             "300,000 transactions: duplicate checks and decisions must stay near-linear",
         )
+        .rules(&["R7"])
         .size(300_000)
         .scaling(
             |g| {
                 let n = g.size();
                 (0.5, (0..n).map(|i| (format!("txn-{i:07}"), g.f64(0.0, 1.0), 0.0)).collect::<Vec<_>>())
             },
-            |i: &Input| run_cand(&Fake::default(), i, None).map(|d| d.len()),
-            |i: &Input| run_refr(&Fake::default(), i, None).map(|d| d.len()),
+            |i: &Input| cand::run(&Fake::default(), i, None).map(|d| d.len()),
+            |i: &Input| refr::run(&Fake::default(), i, None).map(|d| d.len()),
+        ),
+        case(
+            "scores_a_large_batch_in_chunks",
+            Kind::Scaling,
+            "300,000 transactions in chunks of 1,000: checking once per batch, not once per chunk, stays near-linear",
+        )
+        .rules(&["chunked.R6"])
+        .stage("chunked")
+        .size(300_000)
+        .scaling(
+            |g| {
+                let n = g.size();
+                (0.5, (0..n).map(|i| (format!("txn-{i:07}"), g.f64(0.0, 1.0), 0.0)).collect::<Vec<_>>())
+            },
+            |i: &Input| cand::run(&Fake::default(), i, Some(1000)).map(|d| d.len()),
+            |i: &Input| refr::run(&Fake::default(), i, Some(1000)).map(|d| d.len()),
         ),
     ]
 }
