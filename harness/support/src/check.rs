@@ -3,7 +3,7 @@
 use crate::approx::Approx;
 use crate::diff::render_diff;
 use harness_protocol::{FailureReport, Metrics};
-use std::fmt::Debug;
+use std::fmt::{Debug, Write};
 
 /// Why a check failed. Built by the `expect*` functions; rendered by the harness.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -15,6 +15,39 @@ pub struct Failure {
     pub(crate) skipped: bool,
     /// What the trial measured before it failed (a memory case's peak and budget), reported with the failure.
     pub(crate) metrics: Option<Box<Metrics>>,
+}
+
+/// Values longer than this many lines (a scaling case's whole output) are shown as an excerpt around the first line
+/// that differs: a record must stay small enough for the result channel, and a diff of millions of lines is no help.
+const EXCERPT_MAX_LINES: usize = 200;
+/// Lines of an excerpt shown before the first difference.
+const EXCERPT_BEFORE: usize = 20;
+
+/// Both values whole when short; otherwise the same window of lines of each, from a little before the first line that
+/// differs, with the lines left out counted.
+fn excerpts(expected: &str, actual: &str) -> (String, String) {
+    let (e, a): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), actual.lines().collect());
+    if e.len() <= EXCERPT_MAX_LINES && a.len() <= EXCERPT_MAX_LINES {
+        return (expected.to_owned(), actual.to_owned());
+    }
+    let first = e.iter().zip(&a).position(|(x, y)| x != y).unwrap_or(e.len().min(a.len()));
+    let start = first.saturating_sub(EXCERPT_BEFORE);
+    let window = |lines: &[&str]| {
+        let end = (start + EXCERPT_MAX_LINES - EXCERPT_BEFORE).min(lines.len());
+        let mut out = String::new();
+        if start > 0 {
+            let _ = writeln!(out, "… {start} equal lines left out");
+        }
+        for line in &lines[start.min(end)..end] {
+            out.push_str(line);
+            out.push('\n');
+        }
+        if end < lines.len() {
+            let _ = writeln!(out, "… {} more lines left out ({} in all)", lines.len() - end, lines.len());
+        }
+        out
+    };
+    (window(&e), window(&a))
 }
 
 /// What a check or a case body returns.
@@ -40,8 +73,7 @@ impl Failure {
 
     /// A failure from comparing two values; non-generic so that suites stay cheap to compile.
     pub fn mismatch(message: impl Into<String>, expected: &dyn Debug, actual: &dyn Debug) -> Self {
-        let expected = format!("{expected:#?}");
-        let actual = format!("{actual:#?}");
+        let (expected, actual) = excerpts(&format!("{expected:#?}"), &format!("{actual:#?}"));
         let diff = render_diff(&expected, &actual);
         Failure {
             report: Box::new(FailureReport {
@@ -151,6 +183,21 @@ pub fn expect_err<T: Debug, E>(result: Result<T, E>, what: &str) -> Result<E, Fa
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_mismatch_is_shown_as_an_excerpt_around_its_first_difference() {
+        let expected: Vec<u32> = (0..100_000).collect();
+        let mut actual = expected.clone();
+        actual[60_000] = 7;
+        let failure = expect_eq(&actual, &expected).unwrap_err();
+        let report = &failure.report;
+        let shown = report.actual.as_deref().unwrap();
+        assert!(shown.lines().count() <= EXCERPT_MAX_LINES + 2, "{} lines", shown.lines().count());
+        assert!(shown.starts_with("… 59981 equal lines left out") && shown.contains("    7,"), "{shown}");
+        assert!(shown.contains("more lines left out (100002 in all)"), "{shown}");
+        let diff = report.diff.as_deref().unwrap();
+        assert!(diff.contains("-    60000,") && diff.contains("+    7,"), "{diff}");
+    }
 
     #[test]
     fn expect_eq_reports_both_values_and_a_diff() {
