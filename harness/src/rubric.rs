@@ -441,16 +441,20 @@ fn caps(rubric: &Rubric, cases: &[CaseResult]) -> Vec<Cap> {
         .filter(|c| matches!(c.outcome, Outcome::Panic | Outcome::Timeout | Outcome::Crash) && !unfinished(c))
         .map(|c| c.meta.name.clone())
         .collect();
-    // Misses that each cap at Lean no, counted once each: a panic in a signal's own case is that signal's miss.
+    // Misses that each cap at Lean no, counted once each: a panic in one of a missed signal's own cases (or their
+    // edge variants) is that signal's miss.
     let mut lean_no: Vec<String> = Vec::new();
-    let mut shown_by = Vec::new();
+    let mut shown_by: Vec<&str> = Vec::new();
     for cap in caps.iter().filter(|c| c.band == Band::LeanNo) {
-        if let CapReason::MissedSignal { signal, case, .. } = &cap.reason {
+        if let CapReason::MissedSignal { signal, .. } = &cap.reason {
             lean_no.push(signal.clone());
-            shown_by.push(case.clone());
+            let named = rubric.signals.iter().filter(|s| s.id == *signal).flat_map(|s| &s.cases);
+            shown_by.extend(named.map(String::as_str));
         }
     }
-    if crashed.iter().any(|c| !shown_by.contains(c)) {
+    let own =
+        |case: &str| shown_by.iter().any(|c| case == *c || case.strip_prefix(c).is_some_and(|v| v.starts_with('@')));
+    if crashed.iter().any(|c| !own(c)) {
         lean_no.push("a panic, hang or crash".to_owned());
     }
     if !crashed.is_empty() {
@@ -954,6 +958,29 @@ mod tests {
             vec![measured("grows", Growth::Worse, 80.0), named("empty", Kind::EdgeEmpty, "core", Outcome::Timeout)],
         );
         assert_eq!(card.band, Band::NoHire);
+    }
+
+    #[test]
+    fn panics_in_a_missed_signal_s_cases_and_their_variants_are_one_miss() {
+        let mut nan = signal("nan", "empty", Severity::Production);
+        nan.cases.push("ties".into());
+        let card = card_with(
+            &[nan],
+            vec![
+                named("empty", Kind::EdgeEmpty, "core", Outcome::Panic),
+                named("ties", Kind::EdgeTies, "core", Outcome::Panic),
+                named("ties@nan", Kind::EdgeNan, "core", Outcome::Panic),
+            ],
+        );
+        assert_eq!(card.band, Band::LeanNo, "{:?}", card.caps);
+        let card = card_with(
+            &[signal("nan", "empty", Severity::Production)],
+            vec![
+                named("empty", Kind::EdgeEmpty, "core", Outcome::Panic),
+                named("more", Kind::Correctness, "core", Outcome::Panic),
+            ],
+        );
+        assert_eq!(card.band, Band::NoHire, "a panic elsewhere is a second miss: {:?}", card.caps);
     }
 
     #[test]
