@@ -1,0 +1,154 @@
+//! Known-bad: parses each line into a `#[derive(Deserialize)]` struct, which serde also fills from a JSON array
+//! (`["u1"]` becomes the event of user `u1`), so an array that fits the struct's fields is taken for an event.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::io::{self, BufRead};
+
+/// Events per user, and how many non-blank lines could not be used.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Events per user id.
+    pub per_user: BTreeMap<String, u64>,
+    /// Non-blank lines that are not a usable event.
+    pub rejected: u64,
+}
+
+/// One non-blank line, parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Parsed {
+    /// A usable event; `line` is 1-based.
+    Event { line: usize, user_id: String },
+    /// A line that is not a JSON object with a string `user_id`.
+    Rejected { line: usize },
+}
+
+/// Lazily parses a JSON-lines reader; blank lines yield nothing but still count for line numbers.
+#[derive(Debug)]
+pub struct Events<R> {
+    reader: R,
+    /// One line's bytes, reused for every line.
+    buf: Vec<u8>,
+    /// Number of the last line read.
+    line: usize,
+    /// Set after the end of the input or an I/O error: the iterator is fused.
+    done: bool,
+}
+
+/// The lines of `reader` as parsed events, one at a time.
+pub fn events<R: BufRead>(reader: R) -> Events<R> {
+    Events { reader, buf: Vec::new(), line: 0, done: false }
+}
+
+impl<R: BufRead> Iterator for Events<R> {
+    type Item = io::Result<Parsed>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while !self.done {
+            self.buf.clear();
+            match self.reader.read_until(b'\n', &mut self.buf) {
+                Ok(0) => self.done = true,
+                Ok(_) => {
+                    self.line += 1;
+                    if !is_blank(&self.buf) {
+                        return Some(Ok(parse(self.line, &self.buf)));
+                    }
+                }
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+            }
+        }
+        None
+    }
+}
+
+/// Empty, or only JSON whitespace (space, tab, `\r`, `\n`).
+fn is_blank(line: &[u8]) -> bool {
+    line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+}
+
+/// The one field of an event the count needs; serde ignores the others.
+#[derive(Deserialize)]
+struct Event {
+    /// `None` for a null or missing owner.
+    user_id: Option<String>,
+}
+
+/// A non-blank line as an event when it holds a string `user_id`, else a rejected line.
+fn parse(line: usize, bytes: &[u8]) -> Parsed {
+    // `from_slice` checks UTF-8, the field's type, and rejects trailing text after the value.
+    match serde_json::from_slice::<Event>(bytes) {
+        Ok(Event { user_id: Some(user_id) }) => Parsed::Event { line, user_id },
+        _ => Parsed::Rejected { line },
+    }
+}
+
+/// Counts events per user over the whole reader without holding it in memory.
+pub fn count_events<R: BufRead>(reader: R) -> io::Result<Counts> {
+    let mut counts = Counts::default();
+    for parsed in events(reader) {
+        match parsed? {
+            Parsed::Event { user_id, .. } => *counts.per_user.entry(user_id).or_insert(0) += 1,
+            Parsed::Rejected { .. } => counts.rejected += 1,
+        }
+    }
+    Ok(counts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    fn count(text: &[u8]) -> Counts {
+        count_events(text).unwrap()
+    }
+
+    /// A reader that always fails.
+    struct Broken;
+
+    impl Read for Broken {
+        fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+            Err(io::Error::other("disk gone"))
+        }
+    }
+
+    #[test]
+    fn events_are_counted_per_user_and_bad_lines_rejected() {
+        let counts = count(b"{\"user_id\":\"a\"}\n{\"user_id\":\"b\",\"x\":1}\nnot json\n{\"user_id\":\"a\"}\n");
+        assert_eq!(counts.per_user, BTreeMap::from([("a".to_owned(), 2), ("b".to_owned(), 1)]));
+        assert_eq!(counts.rejected, 1);
+    }
+
+    #[test]
+    fn null_and_missing_user_ids_are_rejected_and_blank_lines_skipped() {
+        let counts = count(b"{\"user_id\":null}\n\n  \r\n{\"event\":\"click\"}\n{\"user_id\":7}");
+        assert!(counts.per_user.is_empty());
+        assert_eq!(counts.rejected, 3);
+    }
+
+    #[test]
+    fn invalid_utf8_and_trailing_text_are_bad_data_not_errors() {
+        let counts = count(b"{\"user_id\":\"caf\xe9\"}\n{\"user_id\":\"a\"}}\n{\"user_id\":\"\\u00fc\"}\r\n");
+        assert_eq!(counts.per_user, BTreeMap::from([("ü".to_owned(), 1)]));
+        assert_eq!(counts.rejected, 2);
+    }
+
+    #[test]
+    fn the_iterator_numbers_lines_from_one_counting_blank_ones() {
+        let parsed: Vec<Parsed> = events(&b"\n{\"user_id\":\"a\"}\n[1]\n"[..]).map(Result::unwrap).collect();
+        assert_eq!(parsed, [Parsed::Event { line: 2, user_id: "a".into() }, Parsed::Rejected { line: 3 }]);
+    }
+
+    #[test]
+    fn an_io_error_is_returned_once_and_ends_the_iterator() {
+        let reader = || io::BufReader::new((&b"{\"user_id\":\"a\"}\n"[..]).chain(Broken));
+        assert!(count_events(reader()).is_err());
+        let mut it = events(reader());
+        assert_eq!(it.next().unwrap().unwrap(), Parsed::Event { line: 1, user_id: "a".into() });
+        assert!(it.next().unwrap().is_err());
+        assert!(it.next().is_none());
+    }
+}
