@@ -26,6 +26,19 @@ fn verify_passes_on_every_bundled_problem_with_the_declared_bands() {
         }
     }
     assert!(rows.iter().all(|r| r["ok"] == true));
+    // Every rule of every spec is checked by a case (or declared unchecked with a reason).
+    let coverage = report["coverage"].as_array().expect("coverage");
+    assert_eq!(coverage.len(), problems.as_array().unwrap().len());
+    for problem in coverage {
+        assert_eq!(problem["gaps"], serde_json::json!([]), "{}", problem["problem"]);
+        let rules = problem["rules"].as_array().unwrap();
+        assert!(rules.len() >= 4, "{}: {} rules", problem["problem"], rules.len());
+        assert!(
+            rules.iter().any(|r| r["rule"].as_str().unwrap().contains(".R")),
+            "{}: no follow-up rule",
+            problem["problem"]
+        );
+    }
     for calibration in report["calibration"].as_array().expect("calibration") {
         assert_eq!(calibration["missing"], serde_json::json!([]), "{calibration}");
         assert!(calibration["known_bad"].as_u64().unwrap() >= 3, "{calibration}");

@@ -102,6 +102,12 @@ pub struct Test {
     /// Scaling and memory cases: whether the answer on the large input was right (scored in correctness).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub answer: Option<bool>,
+    /// Scaling and memory cases: the correctness points its answer earned and could earn (beside `score`, which is
+    /// the measurement's share of performance).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answer_score: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answer_max_score: Option<f64>,
     pub failure: Option<Failure>,
     pub metrics: Metrics,
     /// Scaling cases: the sizes measured, both sides' costs, the fitted slopes, the growth class and the speed ratio.
@@ -196,11 +202,15 @@ fn test(case: &CaseResult, grade: &Grade, stages: &[Stage], reveal: bool) -> Tes
     let meta = &case.meta;
     let area = Area::of(meta.kind);
     let scored = grade.scorecard.area(area);
-    let max_score = if scored.total_weight == 0 {
-        0.0
-    } else {
-        round2(f64::from(scored.max) * f64::from(meta.weight) / f64::from(scored.total_weight))
+    let share = |scored: &crate::rubric::AreaScore| {
+        if scored.total_weight == 0 {
+            0.0
+        } else {
+            round2(f64::from(scored.max) * f64::from(meta.weight) / f64::from(scored.total_weight))
+        }
     };
+    let max_score = share(scored);
+    let answer_max_score = case.answer.map(|_| share(grade.scorecard.area(Area::Correctness)));
     let failure = case.failure.as_ref().filter(|_| !case.outcome.passed()).map(|f| Failure {
         message: f.message.clone(),
         expected: f.expected.clone(),
@@ -230,6 +240,8 @@ fn test(case: &CaseResult, grade: &Grade, stages: &[Stage], reveal: bool) -> Tes
         why: meta.why.clone(),
         outcome: case.outcome,
         answer: case.answer,
+        answer_score: answer_max_score.map(|max| if case.answer == Some(true) { max } else { 0.0 }),
+        answer_max_score,
         failure,
         metrics: case.metrics.clone(),
         scaling: case.scaling.clone(),
