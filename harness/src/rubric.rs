@@ -452,9 +452,8 @@ fn caps(rubric: &Rubric, cases: &[CaseResult]) -> Vec<Cap> {
             shown_by.extend(named.map(String::as_str));
         }
     }
-    let own =
-        |case: &str| shown_by.iter().any(|c| case == *c || case.strip_prefix(c).is_some_and(|v| v.starts_with('@')));
-    if crashed.iter().any(|c| !own(c)) {
+    let own = |c: &String| shown_by.contains(&c.as_str()) || shown_by.contains(&harness_protocol::case_of(c));
+    if !crashed.iter().all(own) {
         lean_no.push("a panic, hang or crash".to_owned());
     }
     if !crashed.is_empty() {

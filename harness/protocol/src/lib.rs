@@ -146,6 +146,16 @@ pub struct FailureReport {
     pub unimplemented: bool,
 }
 
+/// The name of `case`'s edge variant for the boundary values `edges` names (`case@nan`).
+pub fn variant_name(case: &str, edges: &str) -> String {
+    format!("{case}@{edges}")
+}
+
+/// The case an edge variant belongs to (`case@nan` → `case`); a case's own name is its own case.
+pub fn case_of(name: &str) -> &str {
+    name.split_once('@').map_or(name, |(case, _)| case)
+}
+
 /// Whether a panic message is the one `todo!()` or `unimplemented!()` give (`not yet implemented: …`).
 pub fn is_unimplemented(panic_message: &str) -> bool {
     panic_message.starts_with("not yet implemented") || panic_message.starts_with("not implemented")

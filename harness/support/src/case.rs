@@ -135,7 +135,7 @@ impl CaseBuilder {
     #[must_use]
     pub fn edges(mut self, edges: Edges, rules: &[&str]) -> Self {
         let meta = CaseMeta {
-            name: format!("{}@{}", self.meta.name, edges.name()),
+            name: harness_protocol::variant_name(&self.meta.name, edges.name()),
             kind: edges.kind(),
             weight: 1,
             why: format!("{} (with {} values in the random inputs)", self.meta.why, edges.name()),
@@ -216,7 +216,7 @@ impl CaseBuilder {
             }
             // An edge variant: a failure the ordinary trials show is the case's own, charged there once; the
             // variant is judged once the case passes.
-            let case = name.split('@').next().unwrap_or(name);
+            let case = harness_protocol::case_of(name);
             if run.first_failure(ctx.seed, case, Edges::NONE)?.is_some() {
                 return Err(Failure::skipped(format!(
                     "not judged: `{case}` fails on ordinary inputs, and this variant is judged once it passes"
