@@ -1,7 +1,7 @@
 //! The Landlock layer: the `harness-confine` launcher on its own, and inside the sandbox, where it denies what
 //! bubblewrap alone allows. Tests that need Landlock say so and return on a kernel without it.
 
-use harness::sandbox::{Jail, Sandbox, Who};
+use harness_sandbox::{Jail, Sandbox, Who};
 use std::ffi::OsString;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -111,7 +111,7 @@ fn in_the_sandbox_landlock_denies_what_bubblewrap_alone_allows() {
     }
     let sandbox = Sandbox::detect(false).expect("bubblewrap works here");
     let layers = sandbox.layers().active;
-    assert!(layers.iter().any(|layer| layer.starts_with("Landlock (ABI ")), "{layers:?}");
+    assert!(layers.iter().any(|layer| matches!(layer, harness_sandbox::Layer::Landlock { .. })), "{layers:?}");
     // Make a dir in the sandbox's root, rename itself through /proc, signal the sandbox's init, use /tmp.
     let script = "mkdir /escape && echo made; echo x > /proc/self/comm && echo renamed; kill -0 1 && echo signalled; \
                   echo tmp > /tmp/t && cat /tmp/t";

@@ -1,20 +1,21 @@
 //! The command line: parse arguments, call the engine, hand its data to a reporter, choose the exit code.
 
-use crate::batch::{self, Event};
-use crate::clock::{Clock, SystemClock};
-use crate::error::{Error, Result, exit};
-use crate::grade::{self, Options};
 use crate::history::{self, History};
-use crate::layout::Layout;
-use crate::leaderboard::{self, Entry, Leaderboard};
 use crate::practice::{self, Filter};
-use crate::problem::Difficulty;
 use crate::report::model::Report;
 use crate::report::{BoardFormat, Format, Output, ReportFormat, csv, github, json, markdown, style, text};
-use crate::shard::Shard;
+use crate::store::{self, ReportFolder};
 use crate::ui::{self, Settings};
-use crate::{mutants, starter, verify};
 use clap::{Parser, Subcommand};
+use harness_engine::batch::{self, Event};
+use harness_engine::clock::{Clock, SystemClock};
+use harness_engine::error::{Error, Result, exit};
+use harness_engine::grade::{self, Options};
+use harness_engine::layout::Layout;
+use harness_engine::leaderboard::{self, Entry, Leaderboard};
+use harness_engine::problem::Difficulty;
+use harness_engine::shard::Shard;
+use harness_engine::{mutants, starter, verify};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -123,7 +124,7 @@ q end and write the report.")]
         #[arg(long)]
         tag: Option<String>,
         #[arg(long, value_enum)]
-        difficulty: Option<Difficulty>,
+        difficulty: Option<DifficultyArg>,
         /// Seed of the random pick (default: from the time; printed).
         #[arg(long)]
         seed: Option<u64>,
@@ -284,7 +285,7 @@ pub fn run() -> Result<u8> {
             practice_grade(&layout, &dir, Options { allow_unsandboxed, ..Options::default() })
         }
         Command::Practice { action: None, problem, tag, difficulty, seed, dir } => {
-            practice_start(&layout, problem, Filter { tag, difficulty }, seed, dir)
+            practice_start(&layout, problem, Filter { tag, difficulty: difficulty.map(Difficulty::from) }, seed, dir)
         }
         Command::History { problem, format } => show_history(problem.as_deref(), format),
         Command::Verify { problem, format, allow_unsandboxed, mutants } => {
@@ -318,6 +319,24 @@ pub fn run() -> Result<u8> {
     }
 }
 
+/// `--difficulty`'s values: a problem's [`Difficulty`].
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum DifficultyArg {
+    Easy,
+    Medium,
+    Hard,
+}
+
+impl From<DifficultyArg> for Difficulty {
+    fn from(arg: DifficultyArg) -> Difficulty {
+        match arg {
+            DifficultyArg::Easy => Difficulty::Easy,
+            DifficultyArg::Medium => Difficulty::Medium,
+            DifficultyArg::Hard => Difficulty::Hard,
+        }
+    }
+}
+
 /// `grade-all`: the batch, its leaderboard files, the summary on stdout and the batch's exit code.
 fn grade_all(layout: &Layout, args: GradeAllArgs) -> Result<u8> {
     let problem = layout.problem(&args.problem)?;
@@ -325,16 +344,16 @@ fn grade_all(layout: &Layout, args: GradeAllArgs) -> Result<u8> {
         Some(out) => out,
         None => default_out(&args.dir)?,
     };
+    let store = ReportFolder::create(&out, &problem.manifest.stages)?;
     let settings = batch::Settings {
         jobs: args.jobs as usize,
         shard: args.shard,
-        out,
         force: args.force,
         seed: args.seed,
         allow_unsandboxed: args.allow_unsandboxed,
     };
     let mut progress = Progress::new();
-    let batch = batch::grade_all(layout, &problem, &args.dir, &settings, |event| progress.show(&event))?;
+    let batch = batch::grade_all(layout, &problem, &args.dir, &settings, &store, |event| progress.show(&event))?;
     progress.finish();
     write_leaderboard(&batch.out, &batch.leaderboard)?;
     print(&match args.format {
@@ -347,11 +366,11 @@ fn grade_all(layout: &Layout, args: GradeAllArgs) -> Result<u8> {
 
 /// `merge-reports`: the shards' reports copied into one folder with one leaderboard.
 fn merge_reports(args: MergeArgs) -> Result<u8> {
-    let found = leaderboard::merge(&args.dirs)?;
+    let found = store::merge(&args.dirs)?;
     let out = &args.out;
     std::fs::create_dir_all(out).map_err(|e| Error::io("create the folder", out, e))?;
     for report in &found {
-        let to = batch::report_path(out, &report.entry.candidate);
+        let to = store::report_path(out, &report.entry.candidate);
         if !same_file(&report.path, &to) {
             std::fs::copy(&report.path, &to).map_err(|e| Error::io("copy", &report.path, e))?;
         }
@@ -384,8 +403,8 @@ fn same_file(a: &Path, b: &Path) -> bool {
 /// Writes `leaderboard.csv` and `leaderboard.json` into `out`.
 fn write_leaderboard(out: &Path, board: &Leaderboard) -> Result<()> {
     let stem = out.join(leaderboard::STEM);
-    batch::write_atomic(&stem.with_extension("csv"), &csv::render(board))?;
-    batch::write_atomic(&stem.with_extension("json"), &json::render(board))
+    store::write_atomic(&stem.with_extension("csv"), &csv::render(board))?;
+    store::write_atomic(&stem.with_extension("json"), &json::render(board))
 }
 
 /// The exit code of a batch: the worst of harness failures (5), candidates not built (3) and totals below

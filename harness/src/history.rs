@@ -1,8 +1,8 @@
 //! The practice history: every graded practice attempt, kept as JSON in the user's data dir (`HARNESS_DATA_DIR`
 //! overrides it), and the progress per problem (best, latest, trend) computed from it.
 
-use crate::error::{Error, Result};
-use crate::rubric::{AreaPoints, Band};
+use harness_engine::error::{Error, Result};
+use harness_engine::rubric::{AreaPoints, Band};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 

@@ -2,12 +2,12 @@
 //! starter with a marker that records the problem and when the clock started, and turns a graded attempt into a
 //! history entry.
 
-use crate::clock::Clock;
-use crate::error::{Error, Result};
-use crate::grade::Grade;
 use crate::history::Attempt;
-use crate::problem::{Difficulty, Problem};
-use crate::starter;
+use harness_engine::clock::Clock;
+use harness_engine::error::{Error, Result};
+use harness_engine::grade::Grade;
+use harness_engine::problem::{Difficulty, Problem};
+use harness_engine::starter;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -100,8 +100,8 @@ pub fn attempt(started: &Started, grade: &Grade, clock: &dyn Clock) -> Attempt {
 #[allow(clippy::float_cmp)]
 mod tests {
     use super::*;
-    use crate::clock::FakeClock;
-    use crate::session::tests::{grade, problem};
+    use harness_engine::clock::FakeClock;
+    use harness_engine::fixtures::{grade, problem};
     use std::time::Duration;
 
     fn bank() -> Vec<Problem> {

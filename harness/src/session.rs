@@ -2,10 +2,10 @@
 //! so far, the timer against the time box, the timeline of grades, notes. Pure data over a [`Clock`]; `ui` renders it
 //! and runs the grades, `report::session` renders the report [`Session::end`] returns.
 
-use crate::clock::{self, Clock};
-use crate::grade::Grade;
-use crate::problem::{Problem, Stage};
-use crate::rubric::{AreaPoints, Band, Scorecard};
+use harness_engine::clock::{self, Clock};
+use harness_engine::grade::Grade;
+use harness_engine::problem::{Problem, Stage};
+use harness_engine::rubric::{AreaPoints, Band, Scorecard};
 use serde::Serialize;
 use std::sync::Arc;
 use std::time::Duration;
@@ -328,64 +328,11 @@ impl Session {
 #[cfg(test)]
 // Scores are rounded by the rubric, so comparing them exactly is what the tests mean.
 #[allow(clippy::float_cmp)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
-    use crate::clock::FakeClock;
-    use crate::problem::{Difficulty, Manifest, Weights};
-    use crate::rubric::Area;
-    use crate::trial::{CaseResult, Outcome};
-    use harness_protocol::{CaseMeta, Kind, Metrics};
-    use std::path::PathBuf;
-
-    const WEIGHTS: Weights = Weights { correctness: 40, edge_cases: 25, performance: 15, quality: 20 };
-
-    pub(crate) fn problem() -> Problem {
-        let stage = |id: &str| Stage { id: id.into(), title: format!("{id} title") };
-        Problem {
-            slug: "p".into(),
-            dir: PathBuf::from("problems/p"),
-            manifest: Manifest {
-                title: "P".into(),
-                summary: "S".into(),
-                difficulty: Difficulty::Medium,
-                time_box_minutes: 40,
-                tags: vec!["heap".into()],
-                stages: vec![stage("core"), stage("chunked")],
-                rubric: WEIGHTS,
-                limits: crate::problem::Limits::default(),
-                budget: crate::problem::Budget::default(),
-                scaling: crate::problem::ScalingSizes::default(),
-                equivalent_mutants: Vec::new(),
-                signals: Vec::new(),
-                unchecked_rules: Vec::new(),
-            },
-        }
-    }
-
-    /// A graded candidate whose correctness cases pass `passing` of 4 and whose quality is full.
-    pub(crate) fn grade(passing: usize) -> Grade {
-        let cases: Vec<CaseResult> = (0..4)
-            .map(|i| CaseResult {
-                meta: CaseMeta {
-                    name: format!("case_{i}"),
-                    kind: Kind::Correctness,
-                    weight: 1,
-                    why: String::new(),
-                    stage: "core".into(),
-                    rules: Vec::new(),
-                },
-                outcome: if i < passing { Outcome::Pass } else { Outcome::Fail },
-                failure: None,
-                metrics: Metrics::default(),
-                score: if i < passing { 1.0 } else { 0.0 },
-                answer: None,
-                scaling: None,
-                elapsed_secs: 0.0,
-                output: String::new(),
-            })
-            .collect();
-        crate::grade::graded(cases)
-    }
+    use harness_engine::clock::FakeClock;
+    use harness_engine::fixtures::{grade, problem};
+    use harness_engine::rubric::Area;
 
     fn session() -> (Session, Arc<FakeClock>) {
         let clock = Arc::new(FakeClock::at(1_700_000_000));

@@ -1,7 +1,7 @@
 //! The one owner of file watching: tells a session when a candidate's sources change (`src/`, `tests/`,
 //! `Cargo.toml`), debounced so one save (or a burst of them) is one change.
 
-use crate::error::{Error, Result};
+use harness_engine::error::{Error, Result};
 use notify::{Event, RecommendedWatcher, RecursiveMode, Watcher};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;

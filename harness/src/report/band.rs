@@ -1,9 +1,9 @@
 //! The band in words, for every format: the cap that decided it (`capped at Lean no: …`), or how
 //! near a band's floor the total is (`84.6, 0.4 below Strong hire`).
 
-use crate::problem::Severity;
 use crate::report::points;
-use crate::rubric::{Cap, CapReason, Evidence, Scorecard};
+use harness_engine::problem::Severity;
+use harness_engine::rubric::{Cap, CapReason, Evidence, Scorecard};
 
 /// The one line printed where the band is: the cap that decided it, or how near a floor the total is; `None` when
 /// neither applies.
@@ -98,12 +98,16 @@ pub fn bytes(bytes: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rubric::{Band, Near};
-    use crate::trial::Outcome;
+    use harness_engine::rubric::{Band, Near};
+    use harness_engine::trial::Outcome;
 
     fn card(points: f64, total: f64, caps: Vec<Cap>, near: Option<Near>) -> Scorecard {
-        let mut card =
-            Scorecard::zero(&crate::problem::Weights { correctness: 40, edge_cases: 25, performance: 15, quality: 20 });
+        let mut card = Scorecard::zero(&harness_engine::problem::Weights {
+            correctness: 40,
+            edge_cases: 25,
+            performance: 15,
+            quality: 20,
+        });
         card.points = points;
         card.total = total;
         card.band = Band::of(total);

@@ -1,8 +1,8 @@
 //! CSV of a leaderboard (RFC 4180: comma-separated, CRLF-free `\n` rows, fields with a comma, quote or newline quoted).
 
-use crate::leaderboard::Leaderboard;
 use crate::report::points;
-use crate::rubric::Area;
+use harness_engine::leaderboard::Leaderboard;
+use harness_engine::rubric::Area;
 
 /// The columns, in order.
 pub const HEADER: [&str; 12] = [
@@ -50,7 +50,7 @@ fn field(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::leaderboard::Entry;
+    use harness_engine::leaderboard::Entry;
 
     #[test]
     fn fields_with_commas_or_quotes_are_quoted_and_rows_follow_the_header() {

@@ -4,7 +4,7 @@
 
 use crate::report::model::{Report, Status, Test};
 use crate::report::{band, points};
-use crate::rubric::{Area, AreaScore};
+use harness_engine::rubric::{Area, AreaScore};
 use quick_junit::{NonSuccessKind, Property, TestCase, TestCaseStatus, TestSuite};
 use std::time::Duration;
 

@@ -1,11 +1,11 @@
 //! Markdown for a CI step summary (`$GITHUB_STEP_SUMMARY`): the rubric table, the failed cases with why they matter,
 //! and each failure's evidence in a collapsible `<details>` block.
 
-use crate::grade::Verdict;
-use crate::leaderboard::Leaderboard;
 use crate::report::model::{Report, Status, Test};
 use crate::report::{band, points};
-use crate::rubric::Area;
+use harness_engine::grade::Verdict;
+use harness_engine::leaderboard::Leaderboard;
+use harness_engine::rubric::Area;
 use std::fmt::Write;
 
 /// A leaderboard as a GitHub-flavoured Markdown table, with what stopped each candidate that was not graded.
@@ -25,7 +25,7 @@ pub fn leaderboard(board: &Leaderboard) -> String {
             e.rank,
             cell(&e.candidate),
             points(e.total),
-            e.band.map_or("–", crate::rubric::Band::title),
+            e.band.map_or("–", harness_engine::rubric::Band::title),
             e.verdict.replace('_', " "),
             areas.join(" | ")
         );

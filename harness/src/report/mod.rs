@@ -6,6 +6,7 @@ pub mod csv;
 pub mod github;
 pub mod json;
 pub mod junit;
+pub mod layers;
 pub mod markdown;
 pub mod model;
 pub mod session;

@@ -1,15 +1,16 @@
 //! The one report model every format renders: a grade seen as test results (a superset of Exercism's test-runner
 //! `results.json` v3, documented in `docs/report-schema.md`), with inputs kept only when the grader reveals them.
 
-use crate::grade::{Grade, Timings, Verdict};
-use crate::meter::Unit;
-use crate::problem::Stage;
-use crate::quality::Quality;
-use crate::rubric::{Area, Scorecard};
-use crate::sandbox::Layers;
-use crate::scaling::Scaling;
-use crate::trial::{CaseResult, Outcome};
+use crate::report::layers;
+use harness_engine::grade::{Grade, Timings, Verdict};
+use harness_engine::meter::Unit;
+use harness_engine::problem::Stage;
+use harness_engine::quality::Quality;
+use harness_engine::rubric::{Area, Scorecard};
+use harness_engine::scaling::Scaling;
+use harness_engine::trial::{CaseResult, Outcome};
 use harness_protocol::{Kind, Metrics};
+use harness_sandbox::Layers;
 use serde::Serialize;
 
 /// The `schema` field: bumped when a field changes meaning or goes away (adding fields is compatible).
@@ -69,6 +70,7 @@ pub struct Report {
     /// What scaling cases were measured in: `instructions` (callgrind) or `cpu_nanos` (the fallback).
     pub meter: Unit,
     /// How the candidate's code was confined: each active layer.
+    #[serde(serialize_with = "layers::serialize")]
     pub sandbox: Layers,
     pub notes: Vec<String>,
     pub compiled: Vec<String>,
@@ -202,7 +204,7 @@ fn test(case: &CaseResult, grade: &Grade, stages: &[Stage], reveal: bool) -> Tes
     let meta = &case.meta;
     let area = Area::of(meta.kind);
     let scored = grade.scorecard.area(area);
-    let share = |scored: &crate::rubric::AreaScore| {
+    let share = |scored: &harness_engine::rubric::AreaScore| {
         if scored.total_weight == 0 {
             0.0
         } else {
@@ -314,7 +316,7 @@ mod tests {
     }
 
     fn grade(cases: Vec<CaseResult>) -> Grade {
-        crate::grade::graded(cases)
+        harness_engine::fixtures::graded(cases)
     }
 
     fn stages() -> Vec<Stage> {

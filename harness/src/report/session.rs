@@ -1,10 +1,10 @@
 //! The session report: a score-over-time sparkline for terminals, a small SVG chart of the timeline and the Markdown
 //! report (timeline, sparkline, chart, final rubric, notes). The JSON is `json::render` of the same data.
 
-use crate::clock::minutes;
 use crate::report::points;
-use crate::rubric::Area;
 use crate::session::{Point, SessionReport};
+use harness_engine::clock::minutes;
+use harness_engine::rubric::Area;
 use std::fmt::Write;
 
 /// The file the SVG chart is written to, next to the Markdown that links it.
@@ -200,9 +200,9 @@ fn cell(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clock::FakeClock;
-    use crate::session::tests::{grade, problem};
     use crate::session::{Session, Trigger};
+    use harness_engine::clock::FakeClock;
+    use harness_engine::fixtures::{grade, problem};
     use std::sync::Arc;
     use std::time::Duration;
 

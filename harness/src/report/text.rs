@@ -1,21 +1,22 @@
 //! Text rendering for terminals: tables (comfy-table) and evidence lines, coloured (anstyle) when asked.
 
-use crate::batch::{Batch, Event};
-use crate::clock;
-use crate::coverage::{Coverage, Gap};
-use crate::grade::Verdict;
 use crate::history::{Attempt, Progress};
-use crate::leaderboard::{Entry, Leaderboard};
-use crate::mutants::MutationScore;
-use crate::problem::Problem;
-use crate::quality::{LintLevel, Quality, Tool};
 use crate::report::model::{Report, Status, Test};
 use crate::report::style::{BOLD, CYAN, DIM, GREEN, GREEN_EMPHASIS, Paint, RED, RED_EMPHASIS};
 use crate::report::{band, points, session};
-use crate::rubric::{Area, AreaScore, Band, FULL_LINES, PartScore, Signal, ZERO_LINES};
-use crate::verify::{BudgetWindow, Row, Verification};
 use anstyle::Style;
 use comfy_table::{Cell, CellAlignment, Color, ContentArrangement, Table, presets};
+use harness_engine::batch::{Batch, Event};
+use harness_engine::clock;
+use harness_engine::coverage::{Coverage, Gap};
+use harness_engine::grade::Verdict;
+use harness_engine::leaderboard::{Entry, Leaderboard};
+use harness_engine::mutants::MutationScore;
+use harness_engine::problem::Problem;
+use harness_engine::quality::{LintLevel, Quality, Tool};
+use harness_engine::rubric::{Area, AreaScore, Band, FULL_LINES, PartScore, Signal, ZERO_LINES};
+use harness_engine::verify::{BudgetWindow, Row, Verification};
+use harness_sandbox::Layer;
 use similar::{ChangeTag, TextDiff};
 use std::fmt::Write;
 
@@ -99,12 +100,12 @@ pub fn grade(report: &Report, colour: bool) -> String {
         );
         let _ = writeln!(out, "\n{}", paint.paint(DIM, &line));
         let confinement = if report.sandbox.sandboxed {
-            let landlock = report.sandbox.active.iter().any(|l| l.starts_with("Landlock"));
+            let landlock = report.sandbox.has(|l| matches!(l, Layer::Landlock { .. }));
             format!(
                 "candidate code ran in a sandbox: bubblewrap (no network, no host files){}, unprivileged, rlimits",
                 if landlock { ", Landlock" } else { "" }
             )
-        } else if report.sandbox.active.iter().any(|layer| layer.starts_with("cgroup")) {
+        } else if report.sandbox.has(|l| matches!(l, Layer::Cgroup { .. })) {
             "candidate code ran WITHOUT a sandbox (--allow-unsandboxed): process group, rlimits and a cgroup only"
                 .to_owned()
         } else {
@@ -218,7 +219,7 @@ fn quality_evidence(out: &mut String, quality: &Quality, area: &AreaScore, behav
 
 /// A signal's one-line summary and its evidence lines.
 fn signal_evidence(quality: &Quality, signal: Signal) -> (String, Vec<String>) {
-    let located = |items: &[crate::quality::Finding]| -> Vec<String> {
+    let located = |items: &[harness_engine::quality::Finding]| -> Vec<String> {
         items.iter().map(|f| format!("{}: {}", f.location, f.message)).collect()
     };
     match signal {

@@ -4,19 +4,19 @@
 
 pub mod screen;
 
-use crate::clock::{Clock, SystemClock};
-use crate::error::{Error, Result};
-use crate::grade::{self, Grade, Options};
-use crate::layout::Layout;
-use crate::problem::Problem;
 use crate::report::{json, session as report};
 use crate::session::{Session, SessionReport, Trigger};
-use crate::spec::{self, StagedSpec};
 use crate::watch;
 use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use crossterm::style::{Attribute, Color, Print, ResetColor, SetAttribute, SetForegroundColor};
 use crossterm::terminal::{self, ClearType};
 use crossterm::{cursor, execute, queue};
+use harness_engine::clock::{Clock, SystemClock};
+use harness_engine::error::{Error, Result};
+use harness_engine::grade::{self, Grade, Options};
+use harness_engine::layout::Layout;
+use harness_engine::problem::Problem;
+use harness_engine::spec::{self, StagedSpec};
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -1,11 +1,11 @@
 //! The interviewer's screen as lines of text with a tone each: header, timer, last grade, keys, then the spec of the
 //! stages revealed (or the interviewer notes). Pure, so it is tested without a terminal.
 
-use crate::clock::minutes;
 use crate::report::session::{sparkline, totals};
 use crate::report::{band, points};
 use crate::session::{Phase, Point, Session, Trigger};
-use crate::spec::StagedSpec;
+use harness_engine::clock::minutes;
+use harness_engine::spec::StagedSpec;
 use std::fmt::Write;
 
 /// How a line is drawn.
@@ -198,9 +198,9 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clock::FakeClock;
-    use crate::session::tests::{grade, problem};
-    use crate::spec::split;
+    use harness_engine::clock::FakeClock;
+    use harness_engine::fixtures::{grade, problem};
+    use harness_engine::spec::split;
     use std::sync::Arc;
     use std::time::Duration;
 

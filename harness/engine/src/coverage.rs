@@ -109,7 +109,7 @@ mod tests {
     const SPEC: &str = "# T\n\n## Rules\n\n1. One.\n2. Two.\n3. Three.\n\n## Follow-up stage: `more`\n\n1. Four.\n";
 
     fn coverage(cases: &[CaseMeta], unchecked: &[(&str, &str)]) -> Coverage {
-        let mut problem = crate::session::tests::problem();
+        let mut problem = crate::fixtures::problem();
         problem.manifest.stages[1].id = "more".into();
         problem.manifest.unchecked_rules =
             unchecked.iter().map(|(rule, why)| UncheckedRule { rule: (*rule).into(), why: (*why).into() }).collect();

@@ -58,6 +58,15 @@ impl Error {
     }
 }
 
+impl From<harness_sandbox::Error> for Error {
+    fn from(error: harness_sandbox::Error) -> Error {
+        match error {
+            harness_sandbox::Error::Io { action, path, source } => Error::Io { action, path, source },
+            other => Error::Harness(other.to_string()),
+        }
+    }
+}
+
 /// A broken problem package, located as precisely as we can: file, line and key.
 #[derive(Debug, thiserror::Error)]
 #[error("failed to load {}{}: {message}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]

@@ -4,8 +4,8 @@
 //! executables), and `rustfmt --check` from the same toolchain.
 
 use crate::error::{Error, Result};
-use crate::process::{self, Exit, Limits};
-use crate::sandbox::{Access, Sandbox};
+use harness_sandbox::process::{self, Exit, Limits};
+use harness_sandbox::{Access, Sandbox};
 use serde::Deserialize;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};

@@ -1,18 +1,18 @@
 //! `grade-all`: every candidate folder under a directory graded against one problem, `jobs` candidates at a time,
-//! each report written atomically as `OUT/<candidate>.json` as soon as it is done, so an interrupted batch keeps what
-//! it finished and a re-run skips candidates whose report exists and whose inputs have not changed.
+//! each result handed to a [`Store`] as soon as it is done (the binary's report folder writes it atomically), so an
+//! interrupted batch keeps what it finished and a re-run skips candidates whose result is stored and whose inputs have
+//! not changed.
 //!
 //! Returns data and reports progress through a callback; the CLI renders both.
 
 use crate::digest::{self, Fnv1a};
 use crate::error::{Error, Result};
+use crate::grade::Grade;
 use crate::grade::{self, Options};
 use crate::job;
 use crate::layout::Layout;
-use crate::leaderboard::{self, Entry, FailureFile, Leaderboard};
+use crate::leaderboard::{self, Entry, Leaderboard};
 use crate::problem::Problem;
-use crate::report::json;
-use crate::report::model::Report;
 use crate::shard::Shard;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -26,13 +26,27 @@ pub struct Settings {
     /// Candidates graded at once.
     pub jobs: usize,
     pub shard: Option<Shard>,
-    /// Where the reports go.
-    pub out: PathBuf,
     /// Regrade candidates whose report is up to date.
     pub force: bool,
     pub seed: u64,
     /// Run candidate code without bubblewrap when it is not available.
     pub allow_unsandboxed: bool,
+}
+
+/// Where a batch keeps each candidate's result and the fingerprint of the inputs it was graded from (the binary's
+/// report folder: `OUT/<candidate>.json` beside `OUT/<candidate>.inputs`). Workers call it from several threads.
+pub trait Store: Sync {
+    /// Where the results are (named in the batch's summary).
+    fn location(&self) -> &Path;
+    /// The row of `candidate`'s stored result when it was graded from exactly `fingerprint` and did not fail.
+    fn resume(&self, candidate: &str, fingerprint: &str) -> Option<Entry>;
+    /// Forgets the fingerprint of `candidate`'s stored result before it is graded again, so that a grade interrupted
+    /// from here on leaves a result that is graded again next time.
+    fn forget(&self, candidate: &str) -> Result<()>;
+    /// Keeps `candidate`'s grade, then the fingerprint it was graded from; returns its row.
+    fn keep(&self, candidate: &str, grade: &Grade, fingerprint: &str) -> Result<Entry>;
+    /// Keeps why the harness failed on `candidate` (it is graded again next time); returns its row.
+    fn keep_failure(&self, candidate: &str, problem: &str, error: &str) -> Result<Entry>;
 }
 
 /// A candidate folder.
@@ -123,16 +137,6 @@ pub fn discover(dir: &Path) -> Result<(Vec<Candidate>, Vec<Ignored>)> {
     Ok((candidates, ignored))
 }
 
-/// The report file of `candidate` in `out`.
-pub fn report_path(out: &Path, candidate: &str) -> PathBuf {
-    out.join(format!("{candidate}.json"))
-}
-
-/// The fingerprint file next to a report: what the report was graded from.
-pub fn inputs_path(out: &Path, candidate: &str) -> PathBuf {
-    out.join(format!("{candidate}.inputs"))
-}
-
 /// A hash of what a problem's grades depend on: its package, its reference and the support library's sources.
 pub fn problem_digest(layout: &Layout, problem: &Problem) -> Result<u64> {
     let mut hash = Fnv1a::default();
@@ -165,22 +169,13 @@ fn fingerprint(problem: &Problem, problem_digest: u64, candidate: &Path, seed: u
     ))
 }
 
-/// The entry of an up-to-date report of `candidate`, if there is one.
-fn up_to_date(out: &Path, candidate: &str, fingerprint: &str) -> Option<Entry> {
-    let stored = std::fs::read_to_string(inputs_path(out, candidate)).ok()?;
-    if stored != fingerprint {
-        return None;
-    }
-    let report = std::fs::read_to_string(report_path(out, candidate)).ok()?;
-    Entry::parse(candidate, &report).ok().filter(|e| !e.failed())
-}
-
-/// Grades every candidate under `dir` (of this shard) that has no up-to-date report in `settings.out`.
+/// Grades every candidate under `dir` (of this shard) that has no up-to-date result in `store`.
 pub fn grade_all(
     layout: &Layout,
     problem: &Problem,
     dir: &Path,
     settings: &Settings,
+    store: &dyn Store,
     mut on_event: impl FnMut(Event),
 ) -> Result<Batch> {
     let (candidates, ignored) = discover(dir)?;
@@ -190,15 +185,13 @@ pub fn grade_all(
     let total = candidates.len();
     let mine: Vec<Candidate> =
         candidates.into_iter().filter(|c| settings.shard.is_none_or(|s| s.contains(&c.name))).collect();
-    std::fs::create_dir_all(&settings.out).map_err(|e| Error::io("create the folder", &settings.out, e))?;
-
     let problem_digest = problem_digest(layout, problem)?;
     let mut entries = Vec::new();
     let mut resumed = Vec::new();
     let mut to_grade = Vec::new();
     for candidate in &mine {
         let fingerprint = fingerprint(problem, problem_digest, &candidate.path, settings.seed)?;
-        match up_to_date(&settings.out, &candidate.name, &fingerprint).filter(|_| !settings.force) {
+        match store.resume(&candidate.name, &fingerprint).filter(|_| !settings.force) {
             Some(entry) => {
                 resumed.push(candidate.name.clone());
                 entries.push(entry);
@@ -233,7 +226,7 @@ pub fn grade_all(
                         break;
                     }
                     let started = Instant::now();
-                    let entry = grade_one(layout, problem, candidate, fingerprint, &settings.out, options);
+                    let entry = grade_one(layout, problem, candidate, fingerprint, store, options);
                     let _ = sender.send(Message::Finished(Box::new(entry), started.elapsed().as_secs_f64()));
                 }
             });
@@ -253,7 +246,7 @@ pub fn grade_all(
     graded.sort();
     Ok(Batch {
         problem: problem.slug.clone(),
-        out: settings.out.clone(),
+        out: store.location().to_owned(),
         shard: settings.shard,
         graded,
         resumed,
@@ -269,23 +262,20 @@ enum Message {
     Finished(Box<Entry>, f64),
 }
 
-/// Grades one candidate and writes its report (or, when the harness failed on it, a failure file); never fails, so
-/// one candidate cannot stop the batch.
+/// Grades one candidate and keeps its result (or, when the harness failed on it, why); never fails, so one candidate
+/// cannot stop the batch.
 fn grade_one(
     layout: &Layout,
     problem: &Problem,
     candidate: &Candidate,
     fingerprint: &str,
-    out: &Path,
+    store: &dyn Store,
     options: Options,
 ) -> Entry {
     let name = &candidate.name;
-    let inputs = inputs_path(out, name);
-    // The old fingerprint goes first: a report without its fingerprint is graded again.
-    if let Err(e) = std::fs::remove_file(&inputs)
-        .or_else(|e| if e.kind() == std::io::ErrorKind::NotFound { Ok(()) } else { Err(e) })
-    {
-        return Entry::failure(name, &problem.slug, Error::io("remove", inputs, e).to_string());
+    // The old fingerprint goes first: a result without its fingerprint is graded again.
+    if let Err(error) = store.forget(name) {
+        return Entry::failure(name, &problem.slug, error.to_string());
     }
     let graded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         grade::grade(layout, problem, &candidate.path, options)
@@ -295,36 +285,11 @@ fn grade_one(
             panic.downcast_ref::<&str>().map(|s| (*s).to_owned()).or_else(|| panic.downcast_ref::<String>().cloned());
         Err(Error::Harness(format!("failed to grade {name}: the harness panicked: {}", message.unwrap_or_default())))
     });
-    let written = match graded {
-        Ok(grade) => {
-            let text = json::render(&Report::new(&grade, &problem.manifest.stages, false));
-            write_atomic(&report_path(out, name), &text)
-                .and_then(|()| write_atomic(&inputs, fingerprint))
-                .map(|()| text)
-        }
-        Err(error) => {
-            let failure = FailureFile::new(&problem.slug, name, &error.to_string());
-            let text = json::render(&failure);
-            write_atomic(&report_path(out, name), &text).map(|()| text)
-        }
+    let kept = match graded {
+        Ok(grade) => store.keep(name, &grade, fingerprint),
+        Err(error) => store.keep_failure(name, &problem.slug, &error.to_string()),
     };
-    match written.map_err(|e| e.to_string()).and_then(|text| Entry::parse(name, &text)) {
-        Ok(entry) => entry,
-        Err(error) => Entry::failure(name, &problem.slug, error),
-    }
-}
-
-/// Writes `text` to a temp file beside `path`, then renames it over `path`: a reader (or an interrupted batch) sees
-/// the old file or the new one, never half of one.
-pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut file = tempfile::Builder::new()
-        .prefix(".tmp-")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io("create a temp file in", dir, e))?;
-    std::io::Write::write_all(&mut file, text.as_bytes()).map_err(|e| Error::io("write", file.path().to_owned(), e))?;
-    file.persist(path).map_err(|e| Error::io("write", path, e.error))?;
-    Ok(())
+    kept.unwrap_or_else(|error| Entry::failure(name, &problem.slug, error.to_string()))
 }
 
 #[cfg(test)]
@@ -351,16 +316,6 @@ mod tests {
         let ignored: Vec<&str> = ignored.iter().map(|i| i.name.as_str()).collect();
         assert_eq!(ignored, [".git", "leaderboard", "notes"]);
         assert!(discover(&dir.path().join("missing")).is_err());
-    }
-
-    #[test]
-    fn an_atomic_write_replaces_the_file_and_leaves_no_temp_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("alice.json");
-        write_atomic(&path, "old").unwrap();
-        write_atomic(&path, "new").unwrap();
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]

@@ -5,8 +5,11 @@
 //! `harness-confine` launcher restricts the program to the files it was given before `exec`ing it. `process` adds
 //! rlimits and the wall-clock kill.
 
-use crate::error::{Error, Result};
-use serde::Serialize;
+pub mod cgroup;
+pub mod confine;
+pub mod os;
+pub mod process;
+
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -25,6 +28,37 @@ pub const ENV_CONFINE: &str = "HARNESS_CONFINE";
 pub const ENV_BWRAP: &str = "HARNESS_BWRAP";
 /// Where the launcher is mounted (read-only) inside the sandbox.
 const CONFINE_PATH: &str = "/run/harness-confine";
+
+/// The prefix of a grade's jail folder in the temp dir (`harness-sandbox-<pid>-…`), by which a later harness finds
+/// and removes those a harness that is gone left behind.
+pub const JAIL_PREFIX: &str = "harness-sandbox-";
+
+/// What stops the sandbox from confining a run.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The sandbox cannot start here, and why.
+    #[error("{0}")]
+    Unavailable(String),
+    /// A file the jail needs could not be made.
+    #[error("failed to {action} {}: {source}", path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A path with no file name was given as an executable.
+    #[error("failed to name {}", .0.display())]
+    Unnamed(PathBuf),
+}
+
+impl Error {
+    fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        Error::Io { action, path: path.into(), source }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// How candidate processes are confined in this grade.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,13 +90,55 @@ pub enum Access {
     ReadWrite,
 }
 
-/// What a report says about the confinement of candidate code.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// How candidate code of a grade was confined: the layers that were active, in the order they apply.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Layers {
     /// Whether candidate code ran inside bubblewrap.
     pub sandboxed: bool,
-    /// Each active layer, in words.
-    pub active: Vec<String>,
+    pub active: Vec<Layer>,
+}
+
+impl Layers {
+    /// Whether a layer of this kind was active.
+    pub fn has(&self, kind: fn(&Layer) -> bool) -> bool {
+        self.active.iter().any(kind)
+    }
+}
+
+/// One layer of confinement; the binary's reporters phrase it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layer {
+    /// bubblewrap's namespaces: user, pid, network (none at all), IPC, UTS and cgroup.
+    Namespaces,
+    /// Read-only `/usr`, only the files the run needs, and a private `/tmp` of this many MiB.
+    Filesystem { tmp_mib: u64 },
+    /// A uid of the grade's own when the harness is root, no capabilities, no_new_privs.
+    Privileges,
+    /// A cleared environment (only the harness's own variables).
+    Environment,
+    /// cargo confined too, in two phases: the candidate's library first, seeing nothing hidden; then the runner.
+    Builds,
+    /// The Landlock launcher at this ABI: reads and writes restricted to the run's files; no TCP from ABI 4; no
+    /// signals or abstract sockets beyond the sandbox from ABI 6.
+    Landlock { abi: u32 },
+    /// rlimits: CPU time, address space, file size, open files, processes, no core dumps.
+    Rlimits,
+    /// Each run's processes in a cgroup of their own, capped at the run's memory and at `processes`, all killed
+    /// when it ends; `every_run` is false once a run went without its group.
+    Cgroup { version: cgroup::Version, processes: u64, every_run: bool },
+    /// What the wall-clock limit kills.
+    WallClock(Kill),
+}
+
+/// What a run's wall-clock limit kills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kill {
+    /// The sandbox's whole PID namespace.
+    Namespace,
+    /// The process group, then every process left in the run's cgroup (a setsid daemon included).
+    GroupAndCgroup,
+    /// The process group only (a setsid daemon may survive).
+    Group,
 }
 
 impl Sandbox {
@@ -76,7 +152,7 @@ impl Sandbox {
                 static LANDLOCK: OnceLock<Option<Landlock>> = OnceLock::new();
                 let landlock = LANDLOCK.get_or_init(|| probe_landlock(bwrap)).clone();
                 if landlock.is_none() && !allow_unsandboxed {
-                    return Err(Error::Harness(
+                    return Err(Error::Unavailable(
                         "failed to start the sandbox: Landlock is not enforced inside bubblewrap here (a kernel \
                          without Landlock, or the harness executable not found to act as its launcher: set \
                          HARNESS_CONFINE); pass --allow-unsandboxed to run candidate code in bubblewrap alone"
@@ -86,7 +162,7 @@ impl Sandbox {
                 Ok(Sandbox { bwrap: Some(bwrap.clone()), landlock })
             }
             Err(_) if allow_unsandboxed => Ok(Sandbox::none()),
-            Err(why) => Err(Error::Harness(format!(
+            Err(why) => Err(Error::Unavailable(format!(
                 "failed to start the sandbox: {why}; install bubblewrap (apt-get install bubblewrap), or pass \
                  --allow-unsandboxed to run candidate code without it (only for your own code)"
             ))),
@@ -106,40 +182,26 @@ impl Sandbox {
     pub fn layers(&self) -> Layers {
         let mut active = Vec::new();
         if self.bwrap.is_some() {
-            active
-                .push("bubblewrap: user, pid, network, IPC, UTS and cgroup namespaces (no network at all)".to_owned());
-            active.push("filesystem: read-only /usr, only the files the run needs, private /tmp of 64 MiB".to_owned());
-            active.push(
-                "privileges: a uid of the grade's own when started as root, no capabilities, no_new_privs".to_owned(),
-            );
-            active.push("environment: cleared (only the harness's own variables)".to_owned());
-            active.push(
-                "builds: cargo in bubblewrap too, in two phases: the candidate's library first, seeing nothing \
-                 hidden; then the runner, the only build that sees the suite and reference, compiling no candidate \
-                 source"
-                    .to_owned(),
-            );
+            active.extend([
+                Layer::Namespaces,
+                Layer::Filesystem { tmp_mib: TMP_BYTES >> 20 },
+                Layer::Privileges,
+                Layer::Environment,
+                Layer::Builds,
+            ]);
         }
         if let Some(Landlock { abi, .. }) = self.landlock {
-            let mut line = format!(
-                "Landlock (ABI {abi}): reads only under /usr, /proc and the run's own files, writes only to its output \
-                 dir, /tmp and /dev"
-            );
-            line.push_str(if abi >= 4 { ", no TCP" } else { "" });
-            line.push_str(if abi >= 6 { ", no signals or abstract sockets beyond the sandbox" } else { "" });
-            active.push(line);
+            active.push(Layer::Landlock { abi });
         }
-        active.push("rlimits: CPU time, address space, file size, open files, processes, no core dumps".to_owned());
-        active.extend(crate::cgroup::layer());
-        active.push(if self.bwrap.is_some() {
-            "wall-clock limit: the sandbox's whole PID namespace is killed".to_owned()
-        } else if crate::cgroup::available().is_some() {
-            "wall-clock limit: the process group is killed, then every process left in the run's cgroup (a setsid \
-             daemon included)"
-                .to_owned()
+        active.push(Layer::Rlimits);
+        active.extend(cgroup::layer());
+        active.push(Layer::WallClock(if self.bwrap.is_some() {
+            Kill::Namespace
+        } else if cgroup::available().is_some() {
+            Kill::GroupAndCgroup
         } else {
-            "wall-clock limit: the process group is killed (a setsid daemon may survive)".to_owned()
-        });
+            Kill::Group
+        }));
         Layers { sandboxed: self.bwrap.is_some(), active }
     }
 
@@ -250,7 +312,7 @@ static GRADES: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(
 impl Jail {
     pub fn new(sandbox: Sandbox) -> Result<Jail> {
         let dir = tempfile::Builder::new()
-            .prefix(&format!("{}{}-", crate::leftovers::JAIL_PREFIX, std::process::id()))
+            .prefix(&format!("{}{}-", JAIL_PREFIX, std::process::id()))
             .tempdir()
             .map_err(|e| Error::io("create", "a sandbox dir", e))?;
         std::fs::create_dir(dir.path().join("bin")).map_err(|e| Error::io("create", dir.path(), e))?;
@@ -274,7 +336,7 @@ impl Jail {
 
     /// Copies the executable `exe` into the jail and returns the copy's path (the same file name).
     pub fn admit(&self, exe: &Path) -> Result<PathBuf> {
-        let name = exe.file_name().ok_or_else(|| Error::Harness(format!("failed to name {}", exe.display())))?;
+        let name = exe.file_name().ok_or_else(|| Error::Unnamed(exe.to_owned()))?;
         let copy = self.dir.path().join("bin").join(name);
         if !copy.exists() {
             std::fs::copy(exe, &copy).map_err(|e| Error::io("copy", exe, e))?;
@@ -489,17 +551,13 @@ mod tests {
 
     #[test]
     fn the_report_lists_landlock_only_when_the_probe_found_it_enforced_and_only_what_its_abi_enforces() {
-        let line = |sandbox: &Sandbox| sandbox.layers().active.into_iter().find(|l| l.contains("Landlock"));
-        let abi7 = line(&landlocked(7)).expect("a Landlock line");
-        assert!(
-            abi7.starts_with("Landlock (ABI 7): ") && abi7.contains("no TCP") && abi7.contains("signals"),
-            "{abi7}"
-        );
-        let abi3 = line(&landlocked(3)).expect("a Landlock line");
-        assert!(!abi3.contains("TCP") && !abi3.contains("signals"), "{abi3}");
+        let landlock =
+            |sandbox: &Sandbox| sandbox.layers().active.into_iter().find(|l| matches!(l, Layer::Landlock { .. }));
+        assert_eq!(landlock(&landlocked(7)), Some(Layer::Landlock { abi: 7 }));
+        assert_eq!(landlock(&landlocked(3)), Some(Layer::Landlock { abi: 3 }));
         let bwrap_only = Sandbox { bwrap: Some(PathBuf::from("bwrap")), landlock: None };
-        assert_eq!(line(&bwrap_only), None);
-        assert_eq!(line(&Sandbox::none()), None);
+        assert_eq!(landlock(&bwrap_only), None);
+        assert_eq!(landlock(&Sandbox::none()), None);
     }
 
     #[test]

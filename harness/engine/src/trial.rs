@@ -3,13 +3,13 @@
 
 use crate::error::{Error, Result};
 use crate::problem::Problem;
-use crate::process::{self, Exit, Finished, Limits};
-use crate::sandbox::{Jail, Who};
 use crate::scaling::Scaling;
 use harness_protocol::{
     CaseMeta, CaseRecord, ENV_MEMORY_RATIO, ENV_MEMORY_SLACK, ENV_RESULT_FD, ENV_SECRET_FD, ENV_SEED, FailureReport,
     Kind, ListRecord, MeasureRecord, Metrics, PROTOCOL_VERSION, RESULT_FD, SECRET_FD, Side, Status,
 };
+use harness_sandbox::process::{self, Exit, Finished, Limits};
+use harness_sandbox::{Jail, Who};
 use serde::Serialize;
 use std::ffi::OsString;
 use std::fmt::Write;

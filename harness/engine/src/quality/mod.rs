@@ -9,7 +9,7 @@ pub mod tools;
 use crate::cargo::{Build, Formatting};
 use crate::error::Result;
 use crate::job::Job;
-use crate::sandbox::Jail;
+use harness_sandbox::Jail;
 pub use own_tests::OwnTests;
 use serde::Serialize;
 use std::fmt;

@@ -2,8 +2,8 @@
 
 use crate::cargo::Build;
 use crate::error::{Error, Result};
-use crate::process::{self, Exit, Limits};
-use crate::sandbox::{Jail, Who};
+use harness_sandbox::process::{self, Exit, Limits};
+use harness_sandbox::{Jail, Who};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::ffi::OsString;

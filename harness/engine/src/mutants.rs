@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::job;
 use crate::layout::Layout;
 use crate::problem::{EquivalentMutant, Problem};
-use crate::process::{self, Exit, Limits};
+use harness_sandbox::process::{self, Exit, Limits};
 use serde::Serialize;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};

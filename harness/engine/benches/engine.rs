@@ -1,10 +1,10 @@
 //! The harness's own hot paths: what every grade pays per case or per measurement besides the candidate's code.
-//! `cargo bench -p harness --bench engine`; figures in BENCHMARKS.md.
+//! `cargo bench -p harness-engine --bench engine`; figures in BENCHMARKS.md.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use harness::problem::parse_manifest;
-use harness::process::{self, Limits};
-use harness::scaling::slope;
+use harness_engine::problem::parse_manifest;
+use harness_engine::scaling::slope;
+use harness_sandbox::process::{self, Limits};
 use std::hint::black_box;
 use std::path::Path;
 use std::process::Command;

@@ -5,9 +5,9 @@
 use crate::error::{Error, ProblemError, Result};
 use crate::meter::{Meter, Unit};
 use crate::problem::{Budget, Problem};
-use crate::sandbox::Who;
 use crate::trial::{self, Measured, Settings};
 use harness_protocol::{CaseMeta, Side};
+use harness_sandbox::Who;
 use serde::Serialize;
 use std::path::Path;
 

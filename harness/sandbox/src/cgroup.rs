@@ -15,6 +15,8 @@ use std::time::{Duration, Instant};
 /// Rounds of "list the group, SIGKILL every process in it" before [`Cgroup::kill_all`] gives up (a fork bomb racing
 /// the kill loses a process per round at least; `pids.max` bounds how many it can have).
 const KILL_ROUNDS: u32 = 50;
+/// Most processes the sandbox's own user may run at once (a fork bomb stops here), and a confined run's cgroup.
+pub const PROCESSES_CAP: u64 = 512;
 /// Pause between kill rounds: a killed task takes a moment to leave the group.
 const KILL_PAUSE: Duration = Duration::from_millis(5);
 /// How long dropping a group may wait for its last tasks to leave before the directory is left behind.
@@ -39,13 +41,6 @@ struct Own {
 }
 
 impl Hierarchy {
-    fn describe(&self) -> &'static str {
-        match self {
-            Hierarchy::V1 { .. } => "cgroup v1: memory and pids",
-            Hierarchy::V2(_) => "cgroup v2: memory and pids",
-        }
-    }
-
     /// The own groups child groups are created under: memory's first.
     fn owns(&self) -> Vec<(&Own, Option<&'static str>)> {
         match self {
@@ -61,27 +56,25 @@ fn hierarchy() -> Option<&'static Hierarchy> {
     DETECTED.get_or_init(detect).as_ref()
 }
 
-/// What cgroups confine each run with, in words, when child groups can be created here (`"cgroup v1: memory and
-/// pids"`); `None` means no cgroup layer.
-pub fn available() -> Option<&'static str> {
-    hierarchy().map(Hierarchy::describe)
+/// Which cgroup version child groups are created in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Version {
+    V1,
+    V2,
 }
 
-/// The report's line for the cgroup layer, when there is one: what it does, and whether a run went without it.
-pub fn layer() -> Option<String> {
-    let version = match hierarchy()? {
-        Hierarchy::V1 { .. } => "cgroup v1",
-        Hierarchy::V2(_) => "cgroup v2",
-    };
-    let mut line = format!(
-        "{version}: each run's processes together capped at its memory limit and {} processes, and all killed when it \
-         ends",
-        crate::process::PROCESSES_CAP
-    );
-    if misses() > 0 {
-        line.push_str(" (not for every run: creating a group or moving a run into it failed at least once)");
-    }
-    Some(line)
+/// The cgroup version of each run's group (with the memory and pids controllers), when child groups can be created
+/// here; `None` means no cgroup layer.
+pub fn available() -> Option<Version> {
+    hierarchy().map(|hierarchy| match hierarchy {
+        Hierarchy::V1 { .. } => Version::V1,
+        Hierarchy::V2(_) => Version::V2,
+    })
+}
+
+/// The cgroup layer, when there is one: and whether every run so far had its group.
+pub fn layer() -> Option<crate::Layer> {
+    Some(crate::Layer::Cgroup { version: available()?, processes: PROCESSES_CAP, every_run: misses() == 0 })
 }
 
 /// Confined runs since this process started that ran outside their own cgroup although cgroups are available
@@ -173,7 +166,7 @@ impl Cgroup {
         write(pids_dir, "pids.max", &processes.to_string())?;
         for (dir, _) in &group.dirs {
             let file = File::options().write(true).open(dir.join("cgroup.procs"))?;
-            group.procs.push(crate::process::above_child_fds(OwnedFd::from(file))?);
+            group.procs.push(crate::os::above_child_fds(OwnedFd::from(file))?);
         }
         Ok(group)
     }
@@ -352,7 +345,7 @@ fn remove_stale(hierarchy: &Hierarchy) {
             else {
                 continue;
             };
-            if pid != std::process::id() && !crate::leftovers::alive(pid) {
+            if pid != std::process::id() && !crate::os::alive(pid) {
                 let _ = std::fs::remove_dir(entry.path());
             }
         }
@@ -539,10 +532,10 @@ mod tests {
 
     #[test]
     fn a_report_lists_the_cgroup_layer_exactly_when_detection_found_one() {
-        let layers = crate::sandbox::Sandbox::none().layers().active;
-        let listed = layers.iter().any(|l| l.starts_with("cgroup v"));
+        let layers = crate::Sandbox::none().layers().active;
+        let listed = layers.iter().any(|l| matches!(l, crate::Layer::Cgroup { .. }));
         assert_eq!(listed, available().is_some(), "{layers:?}");
-        let daemon_may_survive = layers.iter().any(|l| l.contains("a setsid daemon may survive"));
+        let daemon_may_survive = layers.contains(&crate::Layer::WallClock(crate::Kill::Group));
         assert_eq!(daemon_may_survive, !listed, "{layers:?}");
     }
 

@@ -487,8 +487,8 @@ mod tests {
 
     #[test]
     fn in_the_candidate_phase_nothing_hidden_is_in_the_job_or_visible_to_its_build() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-        let layout = Layout::discover(Some(root.to_path_buf())).unwrap();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let layout = Layout::discover(Some(root)).unwrap();
         let problem = layout.problem("top-k-merchants").unwrap();
         let reference = layout.solutions_dir("top-k-merchants").join("reference");
         let job = prepare(&layout, &problem, &reference).unwrap().unwrap();

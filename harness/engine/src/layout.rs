@@ -24,7 +24,7 @@ impl Layout {
         if let Some(root) = cwd.ancestors().find(|d| d.join("problems").is_dir() && d.join("Cargo.toml").is_file()) {
             return Layout::at(root);
         }
-        let built_from = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let built_from = built_from();
         if built_from.join("problems").is_dir() {
             return Layout::at(&built_from);
         }
@@ -66,7 +66,7 @@ impl Layout {
 
     fn own_or_built_from(&self, relative: &Path) -> PathBuf {
         let own = self.root.join(relative);
-        if own.exists() { own } else { Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(relative) }
+        if own.exists() { own } else { built_from().join(relative) }
     }
 
     /// Slugs of every problem folder (those holding a `problem.toml`), sorted.
@@ -118,6 +118,11 @@ pub fn suggest<'a>(name: &str, known: &'a [String]) -> Option<&'a str> {
         .filter(|(score, _)| *score >= 0.7)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, k)| k.as_str())
+}
+
+/// The checkout this harness was built from (the workspace root, two folders above this crate's manifest).
+fn built_from() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
 #[cfg(test)]

@@ -32,7 +32,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 /// The exit code of a failure of the launcher itself.
-const EXIT_FAILURE: i32 = 125;
+pub const EXIT_FAILURE: u8 = 125;
 /// The newest Landlock ABI this crate knows; the rights the kernel lacks are dropped (best effort).
 const ABI_WANTED: ABI = ABI::V10;
 const USAGE: &str = "usage: harness-confine [--ro PATH]... [--rw PATH]... -- PROGRAM [ARGS...] | --probe";
@@ -53,28 +53,19 @@ pub fn invoked() -> bool {
         .is_some_and(|arg0| std::path::Path::new(&arg0).file_name().is_some_and(|name| name == NAME))
 }
 
-/// The launcher's `main`: restricts this process and `exec`s the program, or prints one line and exits 125.
-pub fn main() -> ! {
-    let error = match parse(std::env::args_os().skip(1)) {
-        Ok(Request::Probe) => match restrict(&[], &[]) {
-            Ok(status) => {
-                println!("{}", describe(&status));
-                std::process::exit(0);
-            }
-            Err(error) => error,
-        },
-        Ok(Request::Run { ro, rw, program, args }) => match restrict(&ro, &rw) {
+/// The launcher's work: restricts this process and `exec`s the program, which never returns; or returns what to
+/// print: the probe's line (`Ok`, exit 0) or why it failed (`Err`, one line, exit [`EXIT_FAILURE`]). The binary's
+/// `main` prints it.
+pub fn launch() -> Result<String, String> {
+    match parse(std::env::args_os().skip(1))? {
+        Request::Probe => restrict(&[], &[]).map(|status| describe(&status)),
+        Request::Run { ro, rw, program, args } => {
+            restrict(&ro, &rw)?;
             // `exec` returns only on failure.
-            Ok(_) => {
-                let error = Command::new(&program).args(args).exec();
-                format!("failed to run {}: {error}", program.to_string_lossy())
-            }
-            Err(error) => error,
-        },
-        Err(error) => error,
-    };
-    eprintln!("harness-confine: {error}");
-    std::process::exit(EXIT_FAILURE);
+            let error = Command::new(&program).args(args).exec();
+            Err(format!("failed to run {}: {error}", program.to_string_lossy()))
+        }
+    }
 }
 
 fn parse(mut args: impl Iterator<Item = OsString>) -> Result<Request, String> {

@@ -9,10 +9,10 @@ use crate::meter::{Meter, Unit};
 use crate::problem::Problem;
 use crate::quality::{self, Quality};
 use crate::rubric::{self, Rubric, Scorecard};
-use crate::sandbox::{Jail, Layers, Sandbox};
 use crate::scaling::{Bench, Finding};
 use crate::trial::{self, CaseResult, Outcome, Settings};
 use harness_protocol::{CaseMeta, FailureReport, Kind, Metrics};
+use harness_sandbox::{Jail, Layers, Sandbox};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -60,6 +60,16 @@ impl Verdict {
         matches!(self, Verdict::Graded)
     }
 
+    /// The verdict's `kind` as the report's JSON spells it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Verdict::Graded => "graded",
+            Verdict::CompileError { .. } => "compile_error",
+            Verdict::ApiMismatch { .. } => "api_mismatch",
+            Verdict::Rejected { .. } => "rejected",
+        }
+    }
+
     pub fn title(&self) -> &'static str {
         match self {
             Verdict::Graded => "graded",
@@ -83,7 +93,7 @@ pub struct Timings {
 }
 
 /// The result of grading one candidate.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Grade {
     pub problem: String,
     pub title: String,
@@ -435,34 +445,6 @@ impl Drop for Cleanup<'_> {
                 }
             }
         }
-    }
-}
-
-/// A graded candidate built from `cases`, with full quality, scored on 40/25/15/20 (for other modules' unit tests).
-#[cfg(test)]
-pub(crate) fn graded(cases: Vec<CaseResult>) -> Grade {
-    let weights = crate::problem::Weights { correctness: 40, edge_cases: 25, performance: 15, quality: 20 };
-    let rubric = Rubric { weights, signals: &[], core_stage: "core" };
-    let quality = Quality {
-        own_tests: crate::quality::OwnTests { passed: 1, total: 1, ..Default::default() },
-        clippy: Some(Vec::new()),
-        rustfmt: Some(Vec::new()),
-        ..Quality::default()
-    };
-    Grade {
-        problem: "p".into(),
-        title: "P".into(),
-        candidate: "c".into(),
-        seed: 1,
-        verdict: Verdict::Graded,
-        scorecard: rubric::score(&rubric, &cases, &quality),
-        cases,
-        quality,
-        timings: Timings::default(),
-        meter: Unit::Instructions,
-        sandbox: Sandbox::none().layers(),
-        notes: Vec::new(),
-        compiled: Vec::new(),
     }
 }
 

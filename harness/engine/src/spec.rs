@@ -174,7 +174,7 @@ mod tests {
 
     #[test]
     fn every_bundled_spec_has_a_section_per_follow_up_stage_in_problem_toml() {
-        let problems = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../problems");
+        let problems = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../problems");
         for entry in std::fs::read_dir(problems).unwrap() {
             let dir = entry.unwrap().path();
             let problem = crate::problem::Problem::load(&dir).unwrap();

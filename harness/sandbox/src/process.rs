@@ -3,6 +3,7 @@
 //! process group (and everything left in the run's cgroup), and capped capture of stdout and stderr.
 
 use crate::cgroup::{self, Cgroup, Movers};
+use crate::os;
 use serde::Serialize;
 use std::io::{Read, Write};
 use std::os::fd::{FromRawFd, OwnedFd, RawFd};
@@ -28,7 +29,7 @@ pub struct Limits {
     /// Candidate code: also cap CPU seconds (the timeout, rounded up), file size, open files and (when the child
     /// runs as its own unprivileged user) processes, so a runaway is stopped by the kernel even if the harness is not
     /// there to kill it; and, where cgroups can be written, run it in a cgroup of its own that caps the memory
-    /// (`address_space`, else [`GROUP_MEMORY_DEFAULT`]) and the processes ([`PROCESSES_CAP`]) of everything it
+    /// (`address_space`, else [`GROUP_MEMORY_DEFAULT`]) and the processes ([`cgroup::PROCESSES_CAP`]) of everything it
     /// starts together, and whose every process is killed when the run ends.
     pub confine: bool,
 }
@@ -44,8 +45,6 @@ impl Limits {
 const FILE_SIZE_CAP: u64 = 64 << 20;
 /// Most descriptors a confined child may hold open.
 const OPEN_FILES_CAP: u64 = 256;
-/// Most processes the sandbox's own user may run at once (a fork bomb stops here), and a confined run's cgroup.
-pub const PROCESSES_CAP: u64 = 512;
 /// Memory a confined run's processes may use together when it has no address-space limit.
 pub const GROUP_MEMORY_DEFAULT: u64 = 4 << 30;
 
@@ -104,7 +103,7 @@ pub fn run(mut command: Command, limits: Limits, channel: Option<&[u8]>) -> std:
     };
     let secret_fd: Option<RawFd> = secret.as_ref().map(std::os::fd::AsRawFd::as_raw_fd);
     let group = if limits.confine {
-        Cgroup::create(limits.address_space.unwrap_or(GROUP_MEMORY_DEFAULT), PROCESSES_CAP)
+        Cgroup::create(limits.address_space.unwrap_or(GROUP_MEMORY_DEFAULT), cgroup::PROCESSES_CAP)
     } else {
         None
     };
@@ -256,7 +255,7 @@ fn set_up_child(command: &mut Command, setup: ChildSetup) {
                 cap(libc::RLIMIT_NOFILE, OPEN_FILES_CAP);
                 // std switches the uid (Command::uid) before running pre_exec closures.
                 if setup.harness_is_root && libc::getuid() != 0 {
-                    cap(libc::RLIMIT_NPROC, PROCESSES_CAP);
+                    cap(libc::RLIMIT_NPROC, cgroup::PROCESSES_CAP);
                 }
             }
             if let Some(bytes) = setup.limits.address_space {
@@ -303,11 +302,6 @@ fn reap(pid: libc::pid_t) -> std::io::Result<(std::process::ExitStatus, Duration
 }
 
 /// A pipe whose both ends close on exec (the write end is re-opened as fd 3 in the child).
-/// The lowest descriptor number a pipe given to a child may have: above the numbers the child gets them on
-/// (`RESULT_FD`, `SECRET_FD`), so that dup2-ing one into place never overwrites the other. (A result pipe that landed
-/// on fd 4 and a secret pipe on fd 3 made the child's fd 4 a second copy of the result pipe: no nonce, no result.)
-const FIRST_PIPE_FD: RawFd = 10;
-
 fn pipe() -> std::io::Result<(OwnedFd, OwnedFd)> {
     let mut fds = [0; 2];
     // SAFETY: `fds` has room for the two descriptors pipe2 writes.
@@ -316,19 +310,7 @@ fn pipe() -> std::io::Result<(OwnedFd, OwnedFd)> {
     }
     // SAFETY: pipe2 succeeded, so both descriptors are open and owned by nobody else.
     let (read, write) = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
-    Ok((above_child_fds(read)?, above_child_fds(write)?))
-}
-
-/// The same open file on a descriptor numbered [`FIRST_PIPE_FD`] or higher (close-on-exec); the original is closed.
-pub(crate) fn above_child_fds(fd: OwnedFd) -> std::io::Result<OwnedFd> {
-    use std::os::fd::AsRawFd;
-    // SAFETY: plain fcntl on a descriptor we own; on success the new descriptor is ours alone.
-    let moved = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_DUPFD_CLOEXEC, FIRST_PIPE_FD) };
-    if moved < 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    // SAFETY: fcntl returned a fresh open descriptor.
-    Ok(unsafe { OwnedFd::from_raw_fd(moved) })
+    Ok((os::above_child_fds(read)?, os::above_child_fds(write)?))
 }
 
 /// A thread draining one pipe: keeps the first `cap` bytes, counts the rest.
@@ -408,7 +390,7 @@ mod tests {
         // fd 3 would be overwritten by the result pipe's dup2 into place in the child.
         for _ in 0..50 {
             let (read, write) = pipe().unwrap();
-            assert!(read.as_raw_fd() >= FIRST_PIPE_FD && write.as_raw_fd() >= FIRST_PIPE_FD);
+            assert!(read.as_raw_fd() >= os::FIRST_PIPE_FD && write.as_raw_fd() >= os::FIRST_PIPE_FD);
         }
         let done = run(sh("echo \"$(cat <&4)\" >&3"), limits(5), Some(b"n0nce")).unwrap();
         assert_eq!(String::from_utf8(done.channel).unwrap(), "n0nce\n");
