@@ -5,6 +5,7 @@
 //!
 //! Returns data and reports progress through a callback; the CLI renders both.
 
+use crate::clock::Stopwatch;
 use crate::digest::{self, Fnv1a};
 use crate::error::{Error, Result};
 use crate::grade::Grade;
@@ -18,7 +19,6 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
-use std::time::Instant;
 
 /// How to run a batch.
 #[derive(Debug, Clone)]
@@ -225,9 +225,9 @@ pub fn grade_all(
                     if sender.send(Message::Started(i)).is_err() {
                         break;
                     }
-                    let started = Instant::now();
+                    let started = Stopwatch::start();
                     let entry = grade_one(layout, problem, candidate, fingerprint, store, options);
-                    let _ = sender.send(Message::Finished(Box::new(entry), started.elapsed().as_secs_f64()));
+                    let _ = sender.send(Message::Finished(Box::new(entry), started.secs()));
                 }
             });
         }

@@ -1,5 +1,5 @@
 //! The one owner of time: the [`Clock`] session and practice timers read, the system clock, a fake clock for tests,
-//! and how a moment is written down (UTC date, `mm:ss`).
+//! the [`Stopwatch`] a grade's phases are timed with, and how a moment is written down (UTC date, `mm:ss`).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -36,6 +36,21 @@ impl Clock for SystemClock {
     }
     fn unix_secs(&self) -> u64 {
         SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+    }
+}
+
+/// Wall-clock time of one phase of work (a build, the runs): started, then read in seconds.
+#[derive(Debug, Clone, Copy)]
+pub struct Stopwatch(Instant);
+
+impl Stopwatch {
+    pub fn start() -> Stopwatch {
+        Stopwatch(Instant::now())
+    }
+
+    /// Seconds since the stopwatch started.
+    pub fn secs(&self) -> f64 {
+        self.0.elapsed().as_secs_f64()
     }
 }
 

@@ -2,6 +2,7 @@
 //! candidate's own tests, score. Returns data; reporters render it.
 
 use crate::cargo::{Build, Cargo, Scope, Toolchain};
+use crate::clock::Stopwatch;
 use crate::error::{Error, ProblemError, Result};
 use crate::job::{self, Job, Phase};
 use crate::layout::Layout;
@@ -10,12 +11,11 @@ use crate::problem::Problem;
 use crate::quality::{self, Quality};
 use crate::rubric::{self, Rubric, Scorecard};
 use crate::scaling::{Bench, Finding};
-use crate::trial::{self, CaseResult, Outcome, Settings};
+use crate::trial::{CaseResult, Outcome, Runner};
 use harness_protocol::{CaseMeta, FailureReport, Kind, Metrics};
 use harness_sandbox::{Jail, Layers, Sandbox};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 /// Most compiler errors quoted in a verdict.
 const MAX_DIAGNOSTICS: usize = 12;
@@ -80,6 +80,14 @@ impl Verdict {
     }
 }
 
+/// Something a grade's reader should know that is not a case failure; reporters phrase it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Note {
+    /// Scaling was measured in CPU time (valgrind not found, or `HARNESS_METER=cpu`): noisier than instruction
+    /// counts, so the growth thresholds are wider.
+    CpuTimeMeter,
+}
+
 /// Wall-clock seconds per phase.
 #[derive(Debug, Clone, Copy, Default, Serialize)]
 pub struct Timings {
@@ -109,7 +117,7 @@ pub struct Grade {
     /// How candidate code was confined.
     pub sandbox: Layers,
     /// Things the candidate should know that are not case failures (how scaling was measured, …).
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
     /// Targets compiled for this grade (a warm grade compiles only the candidate and its runner).
     pub compiled: Vec<String>,
 }
@@ -156,9 +164,9 @@ pub fn grade(layout: &Layout, problem: &Problem, candidate: &Path, options: Opti
     let scope = Scope { workspace: job.root(), readable: &candidate_scope };
     // Registered before any early return, so a failed build's candidate artifacts are removed too.
     let mut cleanup = Cleanup { layout, job: &job, builds: Vec::new() };
-    let started = Instant::now();
+    let started = Stopwatch::start();
     let built = build(&cargo, layout, problem, &job, &candidate_scope, &mut cleanup.builds);
-    grade.timings.build_secs = started.elapsed().as_secs_f64();
+    grade.timings.build_secs = started.secs();
     grade.compiled = compiled(&job, &cleanup.builds);
     let runner = match built? {
         Ok(runner) => runner,
@@ -167,29 +175,33 @@ pub fn grade(layout: &Layout, problem: &Problem, candidate: &Path, options: Opti
             return Ok(grade);
         }
     };
-    let runner = jail.admit(&runner)?;
-    let settings = Settings { seed: options.seed, jobs: options.jobs, jail: &jail };
-    let bench = Bench { runner: &runner, problem, settings, meter: &meter };
-    grade.cases = run_cases(&bench, &mut grade.timings)?;
+    let exe = jail.admit(&runner)?;
+    let manifest = &problem.manifest;
+    let runner = Runner {
+        exe: &exe,
+        limits: &manifest.limits,
+        budget: &manifest.budget,
+        seed: options.seed,
+        workers: options.jobs,
+        jail: &jail,
+    };
+    let bench = Bench { measure: &runner, problem, meter: &meter, parallel: options.jobs > 1 };
+    grade.cases = run_cases(problem, &runner, &bench, &mut grade.timings)?;
     if meter == Meter::CpuTime && grade.cases.iter().any(|c| c.scaling.is_some()) {
-        grade.notes.push(
-            "scaling was measured in CPU time (valgrind not found, or HARNESS_METER=cpu): noisier than instruction \
-             counts, so the growth thresholds are wider; install valgrind for verdicts that repeat exactly"
-                .to_owned(),
-        );
+        grade.notes.push(Note::CpuTimeMeter);
     }
 
-    let started = Instant::now();
+    let started = Stopwatch::start();
     let tests = cargo.build_tests(scope, &job.candidate_package)?;
-    grade.timings.tests_secs = started.elapsed().as_secs_f64();
-    let started = Instant::now();
+    grade.timings.tests_secs = started.secs();
+    let started = Stopwatch::start();
     let clippy = cargo.clippy(scope, &job.candidate_package)?;
     let rustfmt = cargo.rustfmt(&job.crate_roots(), &job.rustfmt_config(), &job.edition);
-    let lint_secs = started.elapsed().as_secs_f64();
-    let started = Instant::now();
+    let lint_secs = started.secs();
+    let started = Stopwatch::start();
     let runs = quality::Runs { tests: &tests, clippy: &clippy, rustfmt: &rustfmt };
     grade.quality = quality::assess(&job, &runs, &jail, problem.manifest.limits.scaling_timeout())?;
-    grade.timings.tests_secs += started.elapsed().as_secs_f64();
+    grade.timings.tests_secs += started.secs();
     grade.timings.lint_secs = lint_secs;
     cleanup.builds.push(tests);
     cleanup.builds.push(clippy);
@@ -203,20 +215,23 @@ pub fn grade(layout: &Layout, problem: &Problem, candidate: &Path, options: Opti
 /// Lists the suite's cases and runs them. Scaling cases are measured first: a candidate whose cost grows a class
 /// worse than the reference's has its verdict already and skips the correctness run on the large input (which it
 /// could only time out on).
-fn run_cases(bench: &Bench, timings: &mut Timings) -> Result<Vec<CaseResult>> {
-    let started = Instant::now();
-    let cases = trial::list(bench.runner, bench.problem, bench.settings)?;
-    bench.problem.check_signal_cases(&cases)?;
+fn run_cases(problem: &Problem, runner: &Runner, bench: &Bench, timings: &mut Timings) -> Result<Vec<CaseResult>> {
+    let started = Stopwatch::start();
+    let cases = runner
+        .list()
+        .and_then(|cases| problem.check_case_stages(cases))
+        .map_err(|why| Error::Harness(format!("failed to list the hidden cases of `{}`: {why}", problem.slug)))?;
+    problem.check_signal_cases(&cases)?;
     let mut findings = Vec::new();
     for case in cases.iter().filter(|c| c.kind == Kind::Scaling) {
         findings.push((case.name.clone(), bench.grade(case)?));
     }
-    timings.measure_secs = started.elapsed().as_secs_f64();
+    timings.measure_secs = started.secs();
     let decided = |name: &str| findings.iter().any(|(n, f)| n == name && f.decides());
     let to_run: Vec<CaseMeta> = cases.iter().filter(|c| !decided(&c.name)).cloned().collect();
-    let started = Instant::now();
-    let mut run = trial::run_all(bench.runner, bench.problem, &to_run, bench.settings)?.into_iter();
-    timings.run_secs = started.elapsed().as_secs_f64();
+    let started = Stopwatch::start();
+    let mut run = runner.run_all(&to_run)?.into_iter();
+    timings.run_secs = started.secs();
     let mut results = Vec::with_capacity(cases.len());
     for meta in cases {
         let finding = findings.iter().position(|(n, _)| *n == meta.name).map(|i| findings.swap_remove(i).1);
@@ -260,11 +275,10 @@ fn apply(case: &mut CaseResult, finding: Finding) {
         Finding::Measured(scaling) => {
             case.score = scaling.score;
             case.answer = Some(matches!(case.outcome, Outcome::Pass | Outcome::Timeout));
+            // A run that passed but measured short fails on the measurement alone: its evidence is the
+            // measurement, which reporters phrase (beside the run's own failure, when it failed too).
             if case.outcome == Outcome::Pass && scaling.score < 1.0 {
                 case.outcome = Outcome::Fail;
-                case.failure = Some(FailureReport { message: scaling.summary.clone(), ..FailureReport::default() });
-            } else if let Some(failure) = case.failure.as_mut().filter(|_| case.outcome != Outcome::Pass) {
-                failure.message = format!("{}; measured: {}", failure.message, scaling.summary);
             }
             case.scaling = Some(scaling);
         }

@@ -3,6 +3,7 @@
 
 use crate::error::{Error, Result};
 use harness_protocol::MEASURED_SYMBOL;
+use harness_sandbox::{Jail, Who};
 use serde::Serialize;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -20,30 +21,6 @@ pub enum Unit {
     Instructions,
     /// The least CPU time of several calls, in nanoseconds: the fallback, noisier, graded with wider thresholds.
     CpuNanos,
-}
-
-impl Unit {
-    /// `1.2M instructions` / `3.4 ms CPU`.
-    pub fn render(self, value: u64) -> String {
-        let v = value as f64;
-        match self {
-            Unit::Instructions if v >= 1e9 => format!("{:.2}G instructions", v / 1e9),
-            Unit::Instructions if v >= 1e6 => format!("{:.2}M instructions", v / 1e6),
-            Unit::Instructions if v >= 1e3 => format!("{:.1}k instructions", v / 1e3),
-            Unit::Instructions => format!("{value} instructions"),
-            Unit::CpuNanos if v >= 1e9 => format!("{:.2} s CPU", v / 1e9),
-            Unit::CpuNanos if v >= 1e6 => format!("{:.2} ms CPU", v / 1e6),
-            Unit::CpuNanos => format!("{:.1} µs CPU", v / 1e3),
-        }
-    }
-
-    /// `instructions` / `CPU time`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Unit::Instructions => "instructions",
-            Unit::CpuNanos => "CPU time",
-        }
-    }
 }
 
 /// How scaling cases are measured in this grade.
@@ -90,29 +67,59 @@ impl Meter {
         }
     }
 
-    /// The program and arguments a measurement runs the runner under, writing the count to `out`.
-    pub fn wrapper(&self, out: &Path) -> Option<Vec<OsString>> {
-        match self {
-            Meter::Callgrind { valgrind } => {
-                let mut out_arg = OsString::from("--callgrind-out-file=");
-                out_arg.push(out);
-                Some(vec![
-                    valgrind.as_os_str().to_owned(),
-                    "--tool=callgrind".into(),
-                    format!("--toggle-collect={MEASURED_SYMBOL}").into(),
-                    out_arg,
-                    "--quiet".into(),
-                ])
+    /// Runs one measurement through this meter. Under callgrind, `run` gets the [`Wrapper`] (valgrind's command
+    /// line and a fresh folder, handed to `who`, that it alone may write), and the count callgrind left there
+    /// replaces the runner's CPU time; the folder is removed after. With the CPU-time meter `run` gets no wrapper and
+    /// its measurement is the cost.
+    pub fn measure(
+        &self,
+        jail: &Jail,
+        who: Who,
+        run: impl FnOnce(Option<Wrapper>) -> Result<Measured>,
+    ) -> Result<Measured> {
+        let Meter::Callgrind { valgrind } = self else { return run(None) };
+        let dir = jail.output_dir(who)?;
+        let out = dir.join("callgrind.out");
+        let wrapper = Wrapper { program: valgrind.clone(), args: callgrind_args(&out), writable: dir.clone() };
+        let measured = run(Some(wrapper));
+        let count = std::fs::read_to_string(&out).ok().as_deref().and_then(parse_totals);
+        let _ = std::fs::remove_dir_all(&dir);
+        Ok(match measured? {
+            Measured::Done(_) => {
+                count.map_or_else(|| Measured::Crashed("left no callgrind count".to_owned()), Measured::Done)
             }
-            Meter::CpuTime => None,
-        }
+            other => other,
+        })
     }
+}
 
-    /// The instructions callgrind counted, from its output file.
-    pub fn read_count(out: &Path) -> Option<u64> {
-        let text = std::fs::read_to_string(out).ok()?;
-        parse_totals(&text)
-    }
+/// What a measurement runs the runner under: the program, its arguments before the runner's, and the one folder it
+/// may write.
+#[derive(Debug, Clone)]
+pub struct Wrapper {
+    pub program: PathBuf,
+    pub args: Vec<OsString>,
+    pub writable: PathBuf,
+}
+
+/// How one `runner measure` process ended.
+#[derive(Debug, Clone)]
+pub enum Measured {
+    /// The cost of one call: the least CPU time in nanoseconds as the runner measured it, or under callgrind the
+    /// instruction count.
+    Done(u64),
+    /// The measured side panicked on this input.
+    Panicked(String),
+    TimedOut,
+    /// Died or exited without a well-formed record.
+    Crashed(String),
+}
+
+/// callgrind's arguments: count only inside the measured call, write the count to `out`.
+fn callgrind_args(out: &Path) -> Vec<OsString> {
+    let mut out_arg = OsString::from("--callgrind-out-file=");
+    out_arg.push(out);
+    vec!["--tool=callgrind".into(), format!("--toggle-collect={MEASURED_SYMBOL}").into(), out_arg, "--quiet".into()]
 }
 
 /// The `totals:` (or `summary:`) line of a callgrind output file; its first number is the instruction count.
@@ -136,19 +143,37 @@ mod tests {
     }
 
     #[test]
-    fn counts_render_in_readable_units() {
-        assert_eq!(Unit::Instructions.render(1_234_567), "1.23M instructions");
-        assert_eq!(Unit::Instructions.render(950), "950 instructions");
-        assert_eq!(Unit::CpuNanos.render(3_400_000), "3.40 ms CPU");
-    }
-
-    #[test]
     fn the_callgrind_wrapper_counts_only_the_measured_call() {
-        let meter = Meter::Callgrind { valgrind: PathBuf::from("valgrind") };
-        let args = meter.wrapper(Path::new("/j/cg.out")).unwrap();
+        let args = callgrind_args(Path::new("/j/cg.out"));
         let args: Vec<_> = args.iter().map(|a| a.to_string_lossy().into_owned()).collect();
         assert!(args.contains(&"--toggle-collect=harness_measured_call".to_owned()), "{args:?}");
         assert!(args.contains(&"--callgrind-out-file=/j/cg.out".to_owned()), "{args:?}");
-        assert_eq!(Meter::CpuTime.wrapper(Path::new("/x")), None);
+    }
+
+    #[test]
+    fn without_valgrind_a_measurement_runs_unwrapped_and_keeps_its_cpu_time() {
+        let jail = Jail::new(harness_sandbox::Sandbox::none()).unwrap();
+        let measured = Meter::CpuTime.measure(&jail, Who::Candidate, |wrapper| {
+            assert!(wrapper.is_none());
+            Ok(Measured::Done(42))
+        });
+        assert!(matches!(measured, Ok(Measured::Done(42))), "{measured:?}");
+    }
+
+    #[test]
+    fn under_callgrind_the_count_replaces_the_cpu_time_and_its_folder_is_removed() {
+        let jail = Jail::new(harness_sandbox::Sandbox::none()).unwrap();
+        let meter = Meter::Callgrind { valgrind: PathBuf::from("/usr/bin/valgrind") };
+        let mut folder = None;
+        let measured = meter.measure(&jail, Who::Candidate, |wrapper| {
+            let wrapper = wrapper.expect("callgrind wraps the runner");
+            std::fs::write(wrapper.writable.join("callgrind.out"), "events: Ir\ntotals: 777\n").unwrap();
+            folder = Some(wrapper.writable);
+            Ok(Measured::Done(42))
+        });
+        assert!(matches!(measured, Ok(Measured::Done(777))), "{measured:?}");
+        assert!(!folder.unwrap().exists());
+        let missing = meter.measure(&jail, Who::Candidate, |_| Ok(Measured::Done(42)));
+        assert!(matches!(missing, Ok(Measured::Crashed(_))), "{missing:?}");
     }
 }

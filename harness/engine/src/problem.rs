@@ -251,6 +251,14 @@ impl Problem {
         self.manifest.stages.iter().any(|s| s.id == id)
     }
 
+    /// The suite's cases when each names a stage of problem.toml; otherwise why not.
+    pub fn check_case_stages(&self, cases: Vec<CaseMeta>) -> Result<Vec<CaseMeta>, String> {
+        match cases.iter().find(|c| !self.has_stage(&c.stage)) {
+            Some(case) => Err(format!("case `{}` names stage `{}`, not in problem.toml", case.name, case.stage)),
+            None => Ok(cases),
+        }
+    }
+
     /// Checks the `[[signals]]` against the suite's cases: each case a signal names exists, and a signal's cases
     /// share one stage; `max_ratio` is only for scaling cases. An error names the line of problem.toml.
     pub fn check_signal_cases(&self, cases: &[CaseMeta]) -> Result<(), ProblemError> {

@@ -841,7 +841,8 @@ mod tests {
             cpu_ratio: None,
             stopped: None,
             score: case.score,
-            summary: String::new(),
+            speed_ratio: 2.0,
+            cpu_budget: 3.0,
         });
         case
     }

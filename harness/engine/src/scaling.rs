@@ -3,13 +3,10 @@
 //! largest size) against the problem's budget. Pure arithmetic is separate from the runs so it can be tested.
 
 use crate::error::{Error, ProblemError, Result};
-use crate::meter::{Meter, Unit};
+use crate::meter::{Measured, Meter, Unit};
 use crate::problem::{Budget, Problem};
-use crate::trial::{self, Measured, Settings};
 use harness_protocol::{CaseMeta, Side};
-use harness_sandbox::Who;
 use serde::Serialize;
-use std::path::Path;
 
 /// A candidate stops being measured once it costs this many times the reference at one size.
 pub const EARLY_STOP_RATIO: f64 = 50.0;
@@ -56,7 +53,7 @@ pub enum Growth {
 }
 
 /// The evidence and score of one scaling case.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Scaling {
     pub unit: Unit,
     pub points: Vec<Point>,
@@ -68,11 +65,22 @@ pub struct Scaling {
     /// Candidate ÷ reference CPU time at the largest size (least of several alternating runs).
     pub cpu_ratio: Option<f64>,
     /// Why measuring stopped before the last size, if it did.
-    pub stopped: Option<String>,
+    pub stopped: Option<Stop>,
     /// Share of the case's weight earned: half for growth, half for speed; nothing when it grows worse.
     pub score: f64,
-    /// One line of evidence for the report.
-    pub summary: String,
+    /// The problem's speed budget the ratios were held to: full speed credit up to `speed_ratio`, and (under
+    /// callgrind) CPU time at most `cpu_ratio` times the reference's.
+    pub speed_ratio: f64,
+    pub cpu_budget: f64,
+}
+
+/// Why a candidate stopped being measured before the last size.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Stop {
+    /// It did not finish within the scaling timeout at `size`.
+    TimedOut { size: u64, timeout_secs: u64 },
+    /// It cost `ratio` times the reference at `size`, over [`EARLY_STOP_RATIO`].
+    FarSlower { size: u64, ratio: f64 },
 }
 
 /// Least-squares slope of `ln cost` against `ln size`.
@@ -132,14 +140,27 @@ pub fn score(growth: Growth, speed: f64) -> f64 {
     ((0.5 * growth_credit + 0.5 * speed) * 100.0).round() / 100.0
 }
 
-/// Where a measurement runs: the built runner (its copy in the grade's jail), the problem, the grade's settings and
-/// the meter.
-#[derive(Debug, Clone, Copy)]
+/// What measures one side of a scaling case at one size through a meter: the grade's runner
+/// ([`trial::Runner`](crate::trial::Runner)), or a fake in tests.
+pub trait Measure: Sync {
+    /// `side`'s cost of one call on the case's input of `size`, the least of `repeats` calls.
+    fn measure(&self, case: &str, side: Side, size: u64, repeats: u32, meter: &Meter) -> Result<Measured>;
+}
+
+/// Where a scaling case is measured: what measures, the problem (sizes, budget, limits), the meter, and whether both
+/// sides may be measured at once.
+#[derive(Clone, Copy)]
 pub struct Bench<'a> {
-    pub runner: &'a Path,
+    pub measure: &'a dyn Measure,
     pub problem: &'a Problem,
-    pub settings: Settings<'a>,
     pub meter: &'a Meter,
+    pub parallel: bool,
+}
+
+impl std::fmt::Debug for Bench<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Bench").field("problem", &self.problem.slug).field("meter", self.meter).finish_non_exhaustive()
+    }
 }
 
 /// What measuring a scaling case found: its evidence, or the candidate failing on one of the inputs.
@@ -182,19 +203,14 @@ impl Bench<'_> {
                     Err(finding) => return Ok(finding),
                 };
                 let Some(candidate) = candidate else {
-                    stopped = Some(format!(
-                        "stopped at n = {size}: the candidate did not finish within {}s",
-                        self.problem.manifest.limits.scaling_timeout_secs
-                    ));
+                    let timeout_secs = self.problem.manifest.limits.scaling_timeout_secs;
+                    stopped = Some(Stop::TimedOut { size, timeout_secs });
                     break fit(&points);
                 };
                 points.push(Point { size, candidate, reference });
                 let ratio = candidate as f64 / reference.max(1) as f64;
                 if ratio > EARLY_STOP_RATIO {
-                    stopped = Some(format!(
-                        "stopped at n = {size}: {ratio:.0}× the reference's {} (over {EARLY_STOP_RATIO:.0}×)",
-                        unit.name()
-                    ));
+                    stopped = Some(Stop::FarSlower { size, ratio });
                     break fit(&points);
                 }
                 continue;
@@ -229,9 +245,8 @@ impl Bench<'_> {
         };
         let speed = ratio.map_or(0.0, |r| speed_credit(r, cpu_ratio, budget));
         let score = score(growth, speed);
-        let scaling = Scaling {
+        Ok(Finding::Measured(Scaling {
             unit,
-            summary: summarise(unit, &points, candidate_slope, reference_slope, growth, ratio, cpu_ratio, budget),
             points,
             candidate_slope,
             reference_slope,
@@ -240,17 +255,15 @@ impl Bench<'_> {
             cpu_ratio,
             stopped,
             score,
-        };
-        Ok(Finding::Measured(match &scaling.stopped {
-            Some(why) => Scaling { summary: format!("{why}; {}", scaling.summary), ..scaling },
-            None => scaling,
+            speed_ratio: budget.speed_ratio,
+            cpu_budget: budget.cpu_ratio,
         }))
     }
 
     /// Both sides at one size: `(candidate cost or None when it timed out, reference cost)`.
     fn pair(&self, case: &CaseMeta, size: u64) -> Result<std::result::Result<(Option<u64>, u64), Finding>> {
         let (candidate, reference) = match self.meter {
-            Meter::Callgrind { .. } if self.settings.jobs > 1 => std::thread::scope(|scope| {
+            Meter::Callgrind { .. } if self.parallel => std::thread::scope(|scope| {
                 let reference = scope.spawn(|| self.once(case, Side::Reference, size, 1));
                 let candidate = self.once(case, Side::Candidate, size, 1);
                 (candidate, reference.join().unwrap_or_else(|_| Err(Error::Harness("failed to measure".into()))))
@@ -293,37 +306,8 @@ impl Bench<'_> {
     }
 
     /// One measurement process; `Done` carries the cost in the meter's unit.
-    fn once(&self, case: &CaseMeta, who: Side, size: u64, repeats: u32) -> Result<Measured> {
-        // Each callgrind run writes into a fresh folder of its own, the only place it may write.
-        let out_dir = match self.meter {
-            Meter::Callgrind { .. } => Some(self.settings.jail.output_dir(match who {
-                Side::Candidate => Who::Candidate,
-                Side::Reference => Who::Reference,
-            })?),
-            Meter::CpuTime => None,
-        };
-        let out = out_dir.as_ref().map(|dir| dir.join("callgrind.out"));
-        let wrapper = out.as_ref().and_then(|out| self.meter.wrapper(out));
-        let measured = trial::measure(
-            self.runner,
-            self.problem,
-            self.settings,
-            &case.name,
-            who,
-            size,
-            repeats,
-            wrapper.as_deref().zip(out_dir.as_deref()),
-        )?;
-        Ok(match (measured, self.meter) {
-            (Measured::Done(_), Meter::Callgrind { .. }) => {
-                let count = out.as_deref().and_then(Meter::read_count);
-                if let Some(dir) = &out_dir {
-                    let _ = std::fs::remove_dir_all(dir);
-                }
-                count.map_or_else(|| Measured::Crashed("left no callgrind count".to_owned()), Measured::Done)
-            }
-            (other, _) => other,
-        })
+    fn once(&self, case: &CaseMeta, side: Side, size: u64, repeats: u32) -> Result<Measured> {
+        self.measure.measure(&case.name, side, size, repeats, self.meter)
     }
 
     fn broken_reference(&self, case: &CaseMeta, size: u64, how: &Measured) -> Error {
@@ -348,48 +332,6 @@ fn best(a: Measured, b: Measured) -> Measured {
         (a @ (Measured::Panicked(_) | Measured::Crashed(_)), _) => a,
         (Measured::TimedOut | Measured::Done(_), b) => b,
     }
-}
-
-/// The evidence line: growth, then speed.
-#[allow(clippy::too_many_arguments)]
-fn summarise(
-    unit: Unit,
-    points: &[Point],
-    candidate_slope: Option<f64>,
-    reference_slope: Option<f64>,
-    growth: Growth,
-    ratio: Option<f64>,
-    cpu_ratio: Option<f64>,
-    budget: &Budget,
-) -> String {
-    let range = match (points.first(), points.last()) {
-        (Some(a), Some(b)) => format!("n = {}…{}", a.size, b.size),
-        _ => "no size finished".to_owned(),
-    };
-    let slopes = match (candidate_slope, reference_slope) {
-        (Some(c), Some(r)) => format!("slope {c:.2} against the reference's {r:.2} over {range}"),
-        _ => range,
-    };
-    let worse = growth == Growth::Worse;
-    let growth = match growth {
-        Growth::Same => format!("grows like the reference ({slopes})"),
-        Growth::Borderline => format!("grows somewhat faster than the reference ({slopes})"),
-        Growth::Worse => format!("grows faster than the reference ({slopes})"),
-    };
-    let Some((ratio, last)) = ratio.zip(points.last()).filter(|_| !worse) else { return growth };
-    let mut speed = format!(
-        "{ratio:.1}× the reference's {} at n = {} ({} vs {}; full speed credit up to {}×)",
-        unit.name(),
-        last.size,
-        unit.render(last.candidate),
-        unit.render(last.reference),
-        budget.speed_ratio
-    );
-    if let Some(cpu) = cpu_ratio.filter(|_| unit == Unit::Instructions) {
-        use std::fmt::Write;
-        let _ = write!(speed, "; CPU time {cpu:.1}× (at most {}×)", budget.cpu_ratio);
-    }
-    format!("{growth}; {speed}")
 }
 
 #[cfg(test)]
@@ -436,39 +378,5 @@ mod tests {
         assert!((score(Growth::Same, 0.5) - 0.75).abs() < 1e-9);
         assert!((score(Growth::Borderline, 1.0) - 0.75).abs() < 1e-9);
         assert!(score(Growth::Worse, 1.0).abs() < 1e-9);
-    }
-
-    #[test]
-    fn the_summary_names_slopes_ratio_and_budget() {
-        let points = [
-            Point { size: 1024, candidate: 2000, reference: 1000 },
-            Point { size: 2048, candidate: 8000, reference: 2000 },
-        ];
-        let text = summarise(
-            Unit::Instructions,
-            &points,
-            Some(2.0),
-            Some(1.0),
-            Growth::Worse,
-            Some(4.0),
-            Some(3.0),
-            &Budget::default(),
-        );
-        assert_eq!(
-            text,
-            "grows faster than the reference (slope 2.00 against the reference's 1.00 over n = 1024…2048)"
-        );
-        let text = summarise(
-            Unit::Instructions,
-            &points,
-            Some(1.1),
-            Some(1.0),
-            Growth::Same,
-            Some(4.0),
-            Some(3.0),
-            &Budget::default(),
-        );
-        assert!(text.contains("4.0× the reference's instructions at n = 2048"), "{text}");
-        assert!(text.contains("CPU time 3.0×"), "{text}");
     }
 }

@@ -1,14 +1,15 @@
 //! Running a built runner: `list` its cases, then each case in its own child process with its own timeout, reading
-//! the result record from the channel (never from stdout).
+//! the result record from the channel (never from stdout); and one side of a scaling case measured through the meter.
 
 use crate::error::{Error, Result};
-use crate::problem::Problem;
-use crate::scaling::Scaling;
+use crate::meter::{Measured, Meter, Wrapper};
+use crate::problem::{Budget, Limits};
+use crate::scaling::{Measure, Scaling};
 use harness_protocol::{
     CaseMeta, CaseRecord, ENV_MEMORY_RATIO, ENV_MEMORY_SLACK, ENV_RESULT_FD, ENV_SECRET_FD, ENV_SEED, FailureReport,
     Kind, ListRecord, MeasureRecord, Metrics, PROTOCOL_VERSION, RESULT_FD, SECRET_FD, Side, Status,
 };
-use harness_sandbox::process::{self, Exit, Finished, Limits};
+use harness_sandbox::process::{self, Exit, Finished};
 use harness_sandbox::{Jail, Who};
 use serde::Serialize;
 use std::ffi::OsString;
@@ -56,9 +57,8 @@ impl Outcome {
 }
 
 /// One case's result.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct CaseResult {
-    #[serde(flatten)]
     pub meta: CaseMeta,
     pub outcome: Outcome,
     pub failure: Option<FailureReport>,
@@ -69,14 +69,11 @@ pub struct CaseResult {
     pub score: f64,
     /// Scaling and memory cases: whether the answer on their large input was right, which counts in correctness
     /// (one bug, one area). `None` where no answer was checked.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub answer: Option<bool>,
     /// How a scaling case's cost grew against the reference's.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scaling: Option<Scaling>,
     pub elapsed_secs: f64,
     /// What the candidate printed (truncated), when the case did not pass.
-    #[serde(skip_serializing_if = "String::is_empty")]
     pub output: String,
 }
 
@@ -96,82 +93,187 @@ fn split_memory_case(kind: Kind, outcome: Outcome, metrics: &Metrics) -> (f64, O
     }
 }
 
-/// Settings every trial of a grade shares.
+/// A grade's built runner and what every process started from it shares: the runner's copy in the grade's jail, the
+/// problem's limits and memory budget, the seed, how many run at once, and the jail. [`list`](Runner::list),
+/// [`run_all`](Runner::run_all) and [`measure`](Runner::measure) each start confined runner processes.
 #[derive(Debug, Clone, Copy)]
-pub struct Settings<'a> {
+pub struct Runner<'a> {
+    pub exe: &'a Path,
+    pub limits: &'a Limits,
+    pub budget: &'a Budget,
     pub seed: u64,
-    pub jobs: usize,
-    /// Where candidate processes run.
+    /// Processes run at once.
+    pub workers: usize,
     pub jail: &'a Jail,
 }
 
-/// Asks the runner which cases the suite has.
-pub fn list(runner: &Path, problem: &Problem, settings: Settings) -> Result<Vec<CaseMeta>> {
-    let nonce = nonce();
-    let done = spawn(runner, &["list"], problem, settings, &nonce, problem.manifest.limits.trial_timeout())?;
-    let failed = |why: String| Error::Harness(format!("failed to list the hidden cases of `{}`: {why}", problem.slug));
-    if !done.success() {
-        return Err(failed(format!("{} {}", describe_exit(done.exit, done.oom_killed), tail(&done.stderr.text))));
+impl Runner<'_> {
+    /// Asks the runner which cases the suite has; `Err` says why the list is unusable.
+    pub fn list(&self) -> std::result::Result<Vec<CaseMeta>, String> {
+        let nonce = nonce();
+        let done = self.spawn(&["list"], &nonce, self.limits.trial_timeout()).map_err(|e| e.to_string())?;
+        if !done.success() {
+            return Err(format!("{} {}", describe_exit(done.exit, done.oom_killed), tail(&done.stderr.text)));
+        }
+        let record: ListRecord = only_record(&done.channel).ok_or_else(|| "no list record".to_owned())?;
+        if record.nonce != nonce || record.version != PROTOCOL_VERSION {
+            return Err(format!("bad record (protocol version {})", record.version));
+        }
+        if record.cases.is_empty() {
+            return Err("the suite has no cases".to_owned());
+        }
+        Ok(record.cases)
     }
-    let record: ListRecord = only_record(&done.channel).ok_or_else(|| failed("no list record".to_owned()))?;
-    if record.nonce != nonce || record.version != PROTOCOL_VERSION {
-        return Err(failed(format!("bad record (protocol version {})", record.version)));
+
+    /// Runs every case, [`workers`](Runner::workers) at a time; results come back in the suite's order.
+    pub fn run_all(&self, cases: &[CaseMeta]) -> Result<Vec<CaseResult>> {
+        let next = AtomicUsize::new(0);
+        let results: Mutex<Vec<Option<Result<CaseResult>>>> = Mutex::new((0..cases.len()).map(|_| None).collect());
+        std::thread::scope(|scope| {
+            for _ in 0..self.workers.clamp(1, cases.len().max(1)) {
+                scope.spawn(|| {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(meta) = cases.get(i) else { break };
+                        let result = self.run(meta);
+                        results.lock().expect("no worker panics while holding the lock")[i] = Some(result);
+                    }
+                });
+            }
+        });
+        results.into_inner().expect("workers are done").into_iter().map(|r| r.expect("every case ran")).collect()
     }
-    if record.cases.is_empty() {
-        return Err(failed("the suite has no cases".to_owned()));
+
+    /// Runs one case in its own process.
+    pub fn run(&self, meta: &CaseMeta) -> Result<CaseResult> {
+        let timeout = match meta.kind {
+            Kind::Scaling | Kind::Memory => self.limits.scaling_timeout(),
+            _ => self.limits.trial_timeout(),
+        };
+        let mut nonce = nonce();
+        let mut done = self.spawn(&["run", &meta.name], &nonce, timeout)?;
+        if done.exit == Exit::TimedOut && done.cpu < timeout / 2 {
+            // Timed out while mostly off the CPU: a machine stall (a paused VM, a swapped-out host) looks the same as
+            // a sleeping hang, so run it once more; a real hang times out again, a busy loop never gets here.
+            nonce = self::nonce();
+            done = self.spawn(&["run", &meta.name], &nonce, timeout)?;
+        }
+        let record: Option<CaseRecord> =
+            only_record(&done.channel).filter(|r: &CaseRecord| r.nonce == nonce && r.case == meta.name);
+        let (outcome, failure, metrics) = judge(&done, record, timeout);
+        let output = if outcome.passed() { String::new() } else { output_of(&done) };
+        // Panic locations are relative to the job's workspace; show them relative to the candidate's crate.
+        let failure = failure.map(|mut f| {
+            f.message = f.message.replace("(at candidate/", "(at ");
+            f
+        });
+        let (score, answer) = split_memory_case(meta.kind, outcome, &metrics);
+        Ok(CaseResult {
+            meta: meta.clone(),
+            outcome,
+            failure,
+            metrics,
+            score,
+            answer,
+            scaling: None,
+            elapsed_secs: done.elapsed.as_secs_f64(),
+            output,
+        })
     }
-    if let Some(case) = record.cases.iter().find(|c| !problem.has_stage(&c.stage)) {
-        return Err(failed(format!("case `{}` names stage `{}`, not in problem.toml", case.name, case.stage)));
+
+    /// One `runner measure` process: the runner generates the input of `size` and calls `side` on it `repeats`
+    /// times, under the meter's wrapper when it has one.
+    fn measure_once(
+        &self,
+        case: &str,
+        side: Side,
+        (size, repeats): (u64, u32),
+        wrapper: Option<Wrapper>,
+    ) -> Result<Measured> {
+        let nonce = nonce();
+        let args = ["measure", case, side.as_str(), &size.to_string(), &repeats.to_string()].map(OsString::from);
+        let (program, args, writable): (PathBuf, Vec<OsString>, Option<&Path>) = match &wrapper {
+            Some(Wrapper { program, args: wrapper_args, writable }) => (
+                program.clone(),
+                wrapper_args.iter().cloned().chain([self.exe.as_os_str().to_owned()]).chain(args).collect(),
+                Some(writable),
+            ),
+            None => (self.exe.to_path_buf(), args.to_vec(), None),
+        };
+        // Valgrind maps its own code and shadow memory besides the program's, so it gets a gigabyte more; without a
+        // cap, a 50 GiB allocation under valgrind (whose calloc writes every byte) would take the machine's memory.
+        let limit_mb = self.limits.memory_limit_mb + if writable.is_some() { VALGRIND_HEADROOM_MB } else { 0 };
+        let run =
+            Run { program: &program, args: &args, writable, timeout: self.limits.scaling_timeout(), who: who(side) };
+        let done = self.spawn_with(&run, &nonce, limit_mb << 20)?;
+        if done.exit == Exit::TimedOut {
+            return Ok(Measured::TimedOut);
+        }
+        let record: Option<MeasureRecord> =
+            only_record(&done.channel).filter(|r: &MeasureRecord| r.nonce == nonce && r.case == case && r.side == side);
+        Ok(match (done.exit, record) {
+            (Exit::Code(0), Some(record)) => match record.panic {
+                Some(message) => Measured::Panicked(message.replace("(at candidate/", "(at ")),
+                None => Measured::Done(record.cpu_nanos),
+            },
+            (exit, _) => Measured::Crashed(
+                format!("{} {}", describe_exit(exit, done.oom_killed), tail(&done.stderr.text)).trim().to_owned(),
+            ),
+        })
     }
-    Ok(record.cases)
+
+    fn spawn(&self, args: &[&str], nonce: &str, timeout: Duration) -> Result<Finished> {
+        let args: Vec<OsString> = args.iter().map(OsString::from).collect();
+        let run = Run { program: self.exe, args: &args, writable: None, timeout, who: Who::Candidate };
+        self.spawn_with(&run, nonce, self.limits.memory_limit_mb << 20)
+    }
+
+    /// Starts `run` in the grade's sandbox with the protocol's environment (and nothing else of the harness's).
+    fn spawn_with(&self, run: &Run, nonce: &str, address_space: u64) -> Result<Finished> {
+        let env = [
+            (ENV_RESULT_FD, RESULT_FD.to_string()),
+            (ENV_SECRET_FD, SECRET_FD.to_string()),
+            (ENV_SEED, self.seed.to_string()),
+            (ENV_MEMORY_RATIO, self.budget.memory_ratio.to_string()),
+            (ENV_MEMORY_SLACK, (self.budget.memory_slack_kib * 1024).to_string()),
+            ("RUST_BACKTRACE", "0".to_owned()),
+        ];
+        let command = self.jail.command(run.program, run.args, &env, run.writable, run.who);
+        let limits = process::Limits {
+            timeout: run.timeout,
+            output_cap: (self.limits.output_limit_kb * 1024) as usize,
+            channel_cap: 4 << 20,
+            address_space: Some(address_space),
+            confine: true,
+        };
+        let mut done = process::run(command, limits, Some(nonce.as_bytes()))
+            .map_err(|e| Error::Harness(format!("failed to start {}: {e}", run.program.display())))?;
+        if let Exit::Code(code) = done.exit
+            && let Some(signal) = self.jail.sandbox.signal_of(code)
+        {
+            done.exit = Exit::Signal(signal);
+        }
+        Ok(done)
+    }
 }
 
-/// Runs every case, `settings.jobs` at a time; results come back in the suite's order.
-pub fn run_all(runner: &Path, problem: &Problem, cases: &[CaseMeta], settings: Settings) -> Result<Vec<CaseResult>> {
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Result<CaseResult>>>> = Mutex::new((0..cases.len()).map(|_| None).collect());
-    std::thread::scope(|scope| {
-        for _ in 0..settings.jobs.clamp(1, cases.len().max(1)) {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(meta) = cases.get(i) else { break };
-                    let result = run_one(runner, problem, meta, settings);
-                    results.lock().expect("no worker panics while holding the lock")[i] = Some(result);
-                }
-            });
-        }
-    });
-    results.into_inner().expect("workers are done").into_iter().map(|r| r.expect("every case ran")).collect()
+impl Measure for Runner<'_> {
+    fn measure(&self, case: &str, side: Side, size: u64, repeats: u32, meter: &Meter) -> Result<Measured> {
+        meter.measure(self.jail, who(side), |wrapper| self.measure_once(case, side, (size, repeats), wrapper))
+    }
 }
 
-fn run_one(runner: &Path, problem: &Problem, meta: &CaseMeta, settings: Settings) -> Result<CaseResult> {
-    let limits = &problem.manifest.limits;
-    let timeout = match meta.kind {
-        Kind::Scaling | Kind::Memory => limits.scaling_timeout(),
-        _ => limits.trial_timeout(),
-    };
-    let mut nonce = nonce();
-    let mut done = spawn(runner, &["run", &meta.name], problem, settings, &nonce, timeout)?;
-    if done.exit == Exit::TimedOut && done.cpu < timeout / 2 {
-        // Timed out while mostly off the CPU: a machine stall (a paused VM, a swapped-out host) looks the same as a
-        // sleeping hang, so run it once more; a real hang times out again, a busy loop never gets here.
-        nonce = self::nonce();
-        done = spawn(runner, &["run", &meta.name], problem, settings, &nonce, timeout)?;
+/// The sandbox user a side runs as.
+fn who(side: Side) -> Who {
+    match side {
+        Side::Candidate => Who::Candidate,
+        Side::Reference => Who::Reference,
     }
-    let record: Option<CaseRecord> =
-        only_record(&done.channel).filter(|r: &CaseRecord| r.nonce == nonce && r.case == meta.name);
-    let output = if done.stdout.text.is_empty() && done.stderr.text.is_empty() {
-        String::new()
-    } else {
-        let mut text = format!("{}{}", done.stdout.text, done.stderr.text);
-        if done.stdout.dropped_bytes + done.stderr.dropped_bytes > 0 {
-            let dropped = done.stdout.dropped_bytes + done.stderr.dropped_bytes;
-            let _ = write!(text, "\n… {dropped} more bytes");
-        }
-        text
-    };
-    let (outcome, failure, metrics) = match (done.exit, record) {
+}
+
+/// How a case ended, from its process and the record it left.
+fn judge(done: &Finished, record: Option<CaseRecord>, timeout: Duration) -> (Outcome, Option<FailureReport>, Metrics) {
+    match (done.exit, record) {
         (Exit::TimedOut, _) => (
             Outcome::Timeout,
             Some(FailureReport {
@@ -206,88 +308,20 @@ fn run_one(runner: &Path, problem: &Problem, meta: &CaseMeta, settings: Settings
             }),
             Metrics::default(),
         ),
-    };
-    let output = if outcome.passed() { String::new() } else { output };
-    // Panic locations are relative to the job's workspace; show them relative to the candidate's crate.
-    let failure = failure.map(|mut f| {
-        f.message = f.message.replace("(at candidate/", "(at ");
-        f
-    });
-    let (score, answer) = split_memory_case(meta.kind, outcome, &metrics);
-    Ok(CaseResult {
-        meta: meta.clone(),
-        outcome,
-        failure,
-        metrics,
-        score,
-        answer,
-        scaling: None,
-        elapsed_secs: done.elapsed.as_secs_f64(),
-        output,
-    })
-}
-
-/// How one `runner measure` process ended.
-#[derive(Debug, Clone)]
-pub enum Measured {
-    /// The cost of one call: the least CPU time in nanoseconds as the runner measured it (a caller running the
-    /// runner under callgrind replaces it with the instruction count).
-    Done(u64),
-    /// The measured side panicked on this input.
-    Panicked(String),
-    TimedOut,
-    /// Died or exited without a well-formed record.
-    Crashed(String),
-}
-
-/// One measurement of a scaling case: the runner generates the input of `size` and calls `who` on it `repeats`
-/// times. `wrapper` is the program and arguments to run the runner under (callgrind) and the one folder it may write
-/// its output to, if any.
-#[allow(clippy::too_many_arguments)]
-pub fn measure(
-    runner: &Path,
-    problem: &Problem,
-    settings: Settings,
-    case: &str,
-    who: Side,
-    size: u64,
-    repeats: u32,
-    wrapper: Option<(&[OsString], &Path)>,
-) -> Result<Measured> {
-    let nonce = nonce();
-    let args = ["measure", case, who.as_str(), &size.to_string(), &repeats.to_string()].map(OsString::from);
-    let (program, args, writable): (PathBuf, Vec<OsString>, Option<&Path>) = match wrapper {
-        Some(([program, wrapper_args @ ..], writable)) => (
-            PathBuf::from(program),
-            wrapper_args.iter().cloned().chain([runner.as_os_str().to_owned()]).chain(args).collect(),
-            Some(writable),
-        ),
-        _ => (runner.to_path_buf(), args.to_vec(), None),
-    };
-    // Valgrind maps its own code and shadow memory besides the program's, so it gets a gigabyte more; without a cap,
-    // a 50 GiB allocation under valgrind (whose calloc writes every byte) would take the machine's memory.
-    let limit_mb = problem.manifest.limits.memory_limit_mb + if writable.is_some() { VALGRIND_HEADROOM_MB } else { 0 };
-    let user = match who {
-        Side::Candidate => Who::Candidate,
-        Side::Reference => Who::Reference,
-    };
-    let timeout = problem.manifest.limits.scaling_timeout();
-    let run = Run { program: &program, args: &args, writable, timeout, who: user };
-    let done = spawn_with(&run, problem, settings, &nonce, limit_mb << 20)?;
-    if done.exit == Exit::TimedOut {
-        return Ok(Measured::TimedOut);
     }
-    let record: Option<MeasureRecord> =
-        only_record(&done.channel).filter(|r: &MeasureRecord| r.nonce == nonce && r.case == case && r.side == who);
-    Ok(match (done.exit, record) {
-        (Exit::Code(0), Some(record)) => match record.panic {
-            Some(message) => Measured::Panicked(message.replace("(at candidate/", "(at ")),
-            None => Measured::Done(record.cpu_nanos),
-        },
-        (exit, _) => Measured::Crashed(
-            format!("{} {}", describe_exit(exit, done.oom_killed), tail(&done.stderr.text)).trim().to_owned(),
-        ),
-    })
+}
+
+/// What a case's process printed, with how much more was dropped.
+fn output_of(done: &Finished) -> String {
+    if done.stdout.text.is_empty() && done.stderr.text.is_empty() {
+        return String::new();
+    }
+    let mut text = format!("{}{}", done.stdout.text, done.stderr.text);
+    let dropped = done.stdout.dropped_bytes + done.stderr.dropped_bytes;
+    if dropped > 0 {
+        let _ = write!(text, "\n… {dropped} more bytes");
+    }
+    text
 }
 
 /// One confined process: what to run, and where it may write.
@@ -297,47 +331,6 @@ struct Run<'a> {
     writable: Option<&'a Path>,
     timeout: Duration,
     who: Who,
-}
-
-fn spawn(
-    runner: &Path,
-    args: &[&str],
-    problem: &Problem,
-    settings: Settings,
-    nonce: &str,
-    timeout: Duration,
-) -> Result<Finished> {
-    let args: Vec<OsString> = args.iter().map(OsString::from).collect();
-    let run = Run { program: runner, args: &args, writable: None, timeout, who: Who::Candidate };
-    spawn_with(&run, problem, settings, nonce, problem.manifest.limits.memory_limit_mb << 20)
-}
-
-/// Starts `run` in the grade's sandbox with the protocol's environment (and nothing else of the harness's).
-fn spawn_with(run: &Run, problem: &Problem, settings: Settings, nonce: &str, address_space: u64) -> Result<Finished> {
-    let env = [
-        (ENV_RESULT_FD, RESULT_FD.to_string()),
-        (ENV_SECRET_FD, SECRET_FD.to_string()),
-        (ENV_SEED, settings.seed.to_string()),
-        (ENV_MEMORY_RATIO, problem.manifest.budget.memory_ratio.to_string()),
-        (ENV_MEMORY_SLACK, (problem.manifest.budget.memory_slack_kib * 1024).to_string()),
-        ("RUST_BACKTRACE", "0".to_owned()),
-    ];
-    let command = settings.jail.command(run.program, run.args, &env, run.writable, run.who);
-    let limits = Limits {
-        timeout: run.timeout,
-        output_cap: (problem.manifest.limits.output_limit_kb * 1024) as usize,
-        channel_cap: 4 << 20,
-        address_space: Some(address_space),
-        confine: true,
-    };
-    let mut done = process::run(command, limits, Some(nonce.as_bytes()))
-        .map_err(|e| Error::Harness(format!("failed to start {}: {e}", run.program.display())))?;
-    if let Exit::Code(code) = done.exit
-        && let Some(signal) = settings.jail.sandbox.signal_of(code)
-    {
-        done.exit = Exit::Signal(signal);
-    }
-    Ok(done)
 }
 
 /// The one record on the channel: nothing else may have been written there (a second line, or a record followed by

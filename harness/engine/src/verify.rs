@@ -385,8 +385,14 @@ pub fn check(problem: &Problem, solution: &str, expectation: &Expectation, grade
                 .iter()
                 .filter(|c| !c.outcome.passed() && unexpected.contains(&Area::of(c.meta.kind)))
                 .map(|c| {
-                    let message = c.failure.as_ref().map_or("", |f| f.message.as_str());
-                    format!("{} {}: {}", c.meta.name, c.outcome.label(), message.lines().next().unwrap_or(""))
+                    let message = match (&c.failure, &c.scaling) {
+                        (Some(f), _) => f.message.lines().next().unwrap_or("").to_owned(),
+                        (None, Some(s)) => {
+                            format!("measured {:?} growth, {:.2}× the reference", s.growth, s.ratio.unwrap_or(0.0))
+                        }
+                        (None, None) => String::new(),
+                    };
+                    format!("{} {}: {message}", c.meta.name, c.outcome.label())
                 })
                 .collect();
             why.push(format!("also lost {} ({})", keys(&unexpected), cases.join("; ")));

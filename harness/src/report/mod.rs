@@ -9,6 +9,7 @@ pub mod junit;
 pub mod layers;
 pub mod markdown;
 pub mod model;
+pub mod scaling;
 pub mod session;
 pub mod style;
 pub mod text;

@@ -2,14 +2,14 @@
 //! `results.json` v3, documented in `docs/report-schema.md`), with inputs kept only when the grader reveals them.
 
 use crate::report::layers;
-use harness_engine::grade::{Grade, Timings, Verdict};
+use crate::report::scaling::{self, View};
+use harness_engine::grade::{Grade, Note, Timings, Verdict};
 use harness_engine::meter::Unit;
 use harness_engine::problem::Stage;
 use harness_engine::quality::Quality;
 use harness_engine::rubric::{Area, Scorecard};
-use harness_engine::scaling::Scaling;
 use harness_engine::trial::{CaseResult, Outcome};
-use harness_protocol::{Kind, Metrics};
+use harness_protocol::{FailureReport, Kind, Metrics};
 use harness_sandbox::Layers;
 use serde::Serialize;
 
@@ -114,7 +114,7 @@ pub struct Test {
     pub metrics: Metrics,
     /// Scaling cases: the sizes measured, both sides' costs, the fitted slopes, the growth class and the speed ratio.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scaling: Option<Scaling>,
+    pub scaling: Option<View>,
 }
 
 /// Why a case did not pass.
@@ -165,7 +165,7 @@ impl Report {
             timings: grade.timings,
             meter: grade.meter,
             sandbox: grade.sandbox.clone(),
-            notes: grade.notes.clone(),
+            notes: grade.notes.iter().map(|&note| note_text(note)).collect(),
             compiled: grade.compiled.clone(),
         }
     }
@@ -213,8 +213,8 @@ fn test(case: &CaseResult, grade: &Grade, stages: &[Stage], reveal: bool) -> Tes
     };
     let max_score = share(scored);
     let answer_max_score = case.answer.map(|_| share(grade.scorecard.area(Area::Correctness)));
-    let failure = case.failure.as_ref().filter(|_| !case.outcome.passed()).map(|f| Failure {
-        message: f.message.clone(),
+    let failure = failure(case).map(|f| Failure {
+        message: failure_message(case, &f),
         expected: f.expected.clone(),
         actual: f.actual.clone(),
         diff: f.diff.clone(),
@@ -246,7 +246,42 @@ fn test(case: &CaseResult, grade: &Grade, stages: &[Stage], reveal: bool) -> Tes
         answer_max_score,
         failure,
         metrics: case.metrics.clone(),
-        scaling: case.scaling.clone(),
+        scaling: case.scaling.as_ref().map(View::of),
+    }
+}
+
+/// Why a case that did not pass failed: the run's report, or, for a scaling case that failed on its measurement
+/// alone, an empty one the measurement's evidence goes into.
+fn failure(case: &CaseResult) -> Option<std::borrow::Cow<'_, FailureReport>> {
+    if case.outcome.passed() {
+        return None;
+    }
+    match (&case.failure, &case.scaling) {
+        (Some(failure), _) => Some(std::borrow::Cow::Borrowed(failure)),
+        (None, Some(_)) => Some(std::borrow::Cow::Owned(FailureReport::default())),
+        (None, None) => None,
+    }
+}
+
+/// A failure's message, with a scaling case's measured evidence: alone when the run passed, after the run's own
+/// message when it failed too.
+fn failure_message(case: &CaseResult, failure: &FailureReport) -> String {
+    match &case.scaling {
+        Some(measured) if case.failure.is_some() => {
+            format!("{}; measured: {}", failure.message, scaling::summary(measured))
+        }
+        Some(measured) => scaling::summary(measured),
+        None => failure.message.clone(),
+    }
+}
+
+/// A grade's note in words.
+pub fn note_text(note: Note) -> String {
+    match note {
+        Note::CpuTimeMeter => "scaling was measured in CPU time (valgrind not found, or HARNESS_METER=cpu): noisier \
+                               than instruction counts, so the growth thresholds are wider; install valgrind for \
+                               verdicts that repeat exactly"
+            .to_owned(),
     }
 }
 

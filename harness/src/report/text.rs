@@ -3,7 +3,7 @@
 use crate::history::{Attempt, Progress};
 use crate::report::model::{Report, Status, Test};
 use crate::report::style::{BOLD, CYAN, DIM, GREEN, GREEN_EMPHASIS, Paint, RED, RED_EMPHASIS};
-use crate::report::{band, points, session};
+use crate::report::{band, points, scaling, session};
 use anstyle::Style;
 use comfy_table::{Cell, CellAlignment, Color, ContentArrangement, Table, presets};
 use harness_engine::batch::{Batch, Event};
@@ -92,7 +92,7 @@ pub fn grade(report: &Report, colour: bool) -> String {
             "built in {:.1}s · scaling measured in {:.1}s ({}) · {} cases in {:.1}s · own tests in {:.1}s · lints in {:.1}s",
             t.build_secs,
             t.measure_secs,
-            report.meter.name(),
+            scaling::unit_name(report.meter),
             report.tests.len(),
             t.run_secs,
             t.tests_secs,
@@ -520,7 +520,7 @@ fn measurements_table(measured: &[&Row]) -> Table {
                 Cell::new(&m.case),
                 Cell::new(format!("{:?}", m.growth).to_lowercase()),
                 Cell::new(format!("{} / {}", slope(m.candidate_slope), slope(m.reference_slope))),
-                Cell::new(format!("{:.2}× at n = {} ({})", m.ratio, m.size, m.unit.name())),
+                Cell::new(format!("{:.2}× at n = {} ({})", m.ratio, m.size, scaling::unit_name(m.unit))),
                 Cell::new(format!("{:.0}%", m.score * 100.0)).set_alignment(CellAlignment::Right),
             ]);
         }
