@@ -185,62 +185,19 @@ pub fn grade_all(
     let total = candidates.len();
     let mine: Vec<Candidate> =
         candidates.into_iter().filter(|c| settings.shard.is_none_or(|s| s.contains(&c.name))).collect();
-    let problem_digest = problem_digest(layout, problem)?;
-    let mut entries = Vec::new();
-    let mut resumed = Vec::new();
-    let mut to_grade = Vec::new();
-    for candidate in &mine {
-        let fingerprint = fingerprint(problem, problem_digest, &candidate.path, settings.seed)?;
-        match store.resume(&candidate.name, &fingerprint).filter(|_| !settings.force) {
-            Some(entry) => {
-                resumed.push(candidate.name.clone());
-                entries.push(entry);
-            }
-            None => to_grade.push((candidate, fingerprint)),
-        }
-    }
+    let Plan { mut entries, resumed, to_grade } = plan(layout, problem, &mine, settings, store)?;
     on_event(Event::Planned { candidates: mine.len(), to_grade: to_grade.len() });
     for entry in &entries {
         on_event(Event::Resumed(entry));
     }
-
-    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    let workers = settings.jobs.clamp(1, to_grade.len().max(1));
-    let options = Options {
-        seed: settings.seed,
-        jobs: (cores / settings.jobs.max(1)).max(1),
-        allow_unsandboxed: settings.allow_unsandboxed,
-    };
-    let next = AtomicUsize::new(0);
-    let (sender, receiver) = mpsc::channel::<Message>();
+    let work = Work { layout, problem, store, to_grade: &to_grade, options: options(settings) };
     let mut graded = Vec::new();
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            let sender = sender.clone();
-            let (next, to_grade) = (&next, &to_grade);
-            scope.spawn(move || {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some((candidate, fingerprint)) = to_grade.get(i) else { break };
-                    if sender.send(Message::Started(i)).is_err() {
-                        break;
-                    }
-                    let started = Stopwatch::start();
-                    let entry = grade_one(layout, problem, candidate, fingerprint, store, options);
-                    let _ = sender.send(Message::Finished(Box::new(entry), started.secs()));
-                }
-            });
-        }
-        drop(sender);
-        for message in receiver {
-            match message {
-                Message::Started(i) => on_event(Event::Started(&to_grade[i].0.name)),
-                Message::Finished(entry, secs) => {
-                    on_event(Event::Finished { entry: &entry, secs });
-                    graded.push(entry.candidate.clone());
-                    entries.push(*entry);
-                }
-            }
+    work.run(settings.jobs.clamp(1, to_grade.len().max(1)), |message| match message {
+        Message::Started(i) => on_event(Event::Started(&to_grade[i].0.name)),
+        Message::Finished(entry, secs) => {
+            on_event(Event::Finished { entry: &entry, secs });
+            graded.push(entry.candidate.clone());
+            entries.push(*entry);
         }
     });
     graded.sort();
@@ -254,6 +211,85 @@ pub fn grade_all(
         other_shards: total - mine.len(),
         leaderboard: Leaderboard::new(entries),
     })
+}
+
+/// Which candidates are resumed from the store and which are graded, with the fingerprint each is graded from.
+struct Plan<'a> {
+    entries: Vec<Entry>,
+    resumed: Vec<String>,
+    to_grade: Vec<(&'a Candidate, String)>,
+}
+
+fn plan<'a>(
+    layout: &Layout,
+    problem: &Problem,
+    mine: &'a [Candidate],
+    settings: &Settings,
+    store: &dyn Store,
+) -> Result<Plan<'a>> {
+    let problem_digest = problem_digest(layout, problem)?;
+    let mut plan = Plan { entries: Vec::new(), resumed: Vec::new(), to_grade: Vec::new() };
+    for candidate in mine {
+        let fingerprint = fingerprint(problem, problem_digest, &candidate.path, settings.seed)?;
+        match store.resume(&candidate.name, &fingerprint).filter(|_| !settings.force) {
+            Some(entry) => {
+                plan.resumed.push(candidate.name.clone());
+                plan.entries.push(entry);
+            }
+            None => plan.to_grade.push((candidate, fingerprint)),
+        }
+    }
+    Ok(plan)
+}
+
+/// Each grade's options: the batch's seed, and the machine's cores shared among the candidates graded at once.
+fn options(settings: &Settings) -> Options {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    Options {
+        seed: settings.seed,
+        jobs: (cores / settings.jobs.max(1)).max(1),
+        allow_unsandboxed: settings.allow_unsandboxed,
+    }
+}
+
+/// The candidates to grade and what grading each needs.
+struct Work<'a> {
+    layout: &'a Layout,
+    problem: &'a Problem,
+    store: &'a dyn Store,
+    to_grade: &'a [(&'a Candidate, String)],
+    options: Options,
+}
+
+impl Work<'_> {
+    /// Grades every candidate on `workers` threads; `on_message` hears each start and finish on this thread.
+    fn run(&self, workers: usize, mut on_message: impl FnMut(Message)) {
+        let next = AtomicUsize::new(0);
+        let (sender, receiver) = mpsc::channel::<Message>();
+        std::thread::scope(|scope| {
+            for _ in 0..workers {
+                let sender = sender.clone();
+                let next = &next;
+                scope.spawn(move || {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some((candidate, fingerprint)) = self.to_grade.get(i) else { break };
+                        if sender.send(Message::Started(i)).is_err() {
+                            break;
+                        }
+                        let started = Stopwatch::start();
+                        let entry =
+                            grade_one(self.layout, self.problem, candidate, fingerprint, self.store, self.options);
+                        let _ = sender.send(Message::Finished(Box::new(entry), started.secs()));
+                    }
+                });
+            }
+            drop(sender);
+            for message in receiver {
+                on_message(message);
+            }
+        });
+    }
 }
 
 /// What a worker tells the thread that reports progress.

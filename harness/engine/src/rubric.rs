@@ -2,7 +2,7 @@
 //! that missed central signals, production-severity bugs and failed cases put on the band.
 
 use crate::problem::{CentralSignal, Manifest, Severity, Weights};
-use crate::quality::{LintLevel, Quality, Tool};
+use crate::quality::Quality;
 use crate::scaling::Growth;
 use crate::trial::{CaseResult, Outcome};
 use harness_protocol::Kind;
@@ -136,91 +136,7 @@ impl Band {
     }
 }
 
-/// A signal the quality area is counted from; each earns its share of the area's points, never more, so one bad
-/// habit cannot cost the whole area.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Signal {
-    /// The candidate's own tests: present and passing (the senior signal).
-    OwnTests,
-    /// clippy's default lints: a warning costs one step, an error two, [`LINT_STEPS`] empty the share.
-    Clippy,
-    /// `rustfmt --check`: each hunk costs one step, [`FORMAT_STEPS`] empty the share.
-    Rustfmt,
-    /// The share of public functions, structs, enums and traits with doc comments.
-    Docs,
-    /// The longest function: full up to [`FULL_LINES`], nothing from [`ZERO_LINES`], linear between.
-    FunctionLength,
-    /// `unwrap()` / `expect()` outside tests: each costs one step, [`UNWRAP_STEPS`] empty the share.
-    Unwraps,
-}
-
-/// Steps of clippy lints (a warning 1, an error 2) that cost the whole clippy share.
-pub const LINT_STEPS: usize = 4;
-/// Unformatted hunks that cost the whole rustfmt share.
-pub const FORMAT_STEPS: usize = 4;
-/// `unwrap()`s that cost the whole share.
-pub const UNWRAP_STEPS: usize = 4;
-/// The longest function may have this many lines and keep its share.
-pub const FULL_LINES: usize = 40;
-/// A function this long (or longer) costs the whole share.
-pub const ZERO_LINES: usize = 100;
-
-impl Signal {
-    pub const ALL: [Signal; 6] =
-        [Signal::OwnTests, Signal::Clippy, Signal::Rustfmt, Signal::Docs, Signal::FunctionLength, Signal::Unwraps];
-
-    /// Percent of the quality area's points (they sum to 100).
-    pub fn share(self) -> u32 {
-        match self {
-            Signal::OwnTests => 40,
-            Signal::Clippy | Signal::Rustfmt => 15,
-            Signal::Docs | Signal::FunctionLength | Signal::Unwraps => 10,
-        }
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Signal::OwnTests => "own tests",
-            Signal::Clippy => "clippy",
-            Signal::Rustfmt => "rustfmt",
-            Signal::Docs => "doc comments",
-            Signal::FunctionLength => "longest function",
-            Signal::Unwraps => "unwrap/expect",
-        }
-    }
-
-    /// The part of its share (0 to 1) the quality data earns. A signal that could not be measured (its tool is
-    /// missing) costs nothing.
-    pub fn earned(self, quality: &Quality) -> f64 {
-        let steps = |taken: usize, of: usize| 1.0 - taken.min(of) as f64 / of as f64;
-        match self {
-            Signal::OwnTests => {
-                let tests = &quality.own_tests;
-                if tests.total == 0 { 0.0 } else { tests.passed as f64 / tests.total as f64 }
-            }
-            // An attribute that silences a tool costs a step of that tool's share, whether the tool ran or not.
-            Signal::Clippy => {
-                let lints: usize =
-                    quality.clippy.iter().flatten().map(|l| if l.level == LintLevel::Error { 2 } else { 1 }).sum();
-                steps(lints + quality.silencers(Tool::Clippy), LINT_STEPS)
-            }
-            Signal::Rustfmt => {
-                let hunks = quality.rustfmt.as_ref().map_or(0, Vec::len);
-                steps(hunks + quality.silencers(Tool::Rustfmt), FORMAT_STEPS)
-            }
-            Signal::Docs => {
-                let docs = &quality.docs;
-                if docs.public == 0 { 1.0 } else { docs.documented as f64 / docs.public as f64 }
-            }
-            Signal::FunctionLength => quality.longest_function.as_ref().map_or(1.0, |f| {
-                let over = f.lines.saturating_sub(FULL_LINES);
-                steps(over, ZERO_LINES - FULL_LINES)
-            }),
-            Signal::Unwraps => steps(quality.unwraps.len(), UNWRAP_STEPS),
-        }
-    }
-}
+pub use crate::quality::signals::Signal;
 
 /// One quality signal's points.
 #[derive(Debug, Clone, Serialize)]
@@ -613,7 +529,7 @@ fn round1(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::quality::{Docs, Finding, Function, Lint, Location, OwnTests};
+    use crate::quality::{Docs, Finding, Function, Lint, LintLevel, Location, OwnTests, Tool};
     use harness_protocol::{CaseMeta, FailureReport, Metrics};
 
     const WEIGHTS: Weights = Weights { correctness: 40, edge_cases: 25, performance: 15, quality: 20 };

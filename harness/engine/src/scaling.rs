@@ -189,18 +189,54 @@ impl Bench<'_> {
     pub fn grade(&self, case: &CaseMeta) -> Result<Finding> {
         let unit = self.meter.unit();
         let budget = &self.problem.manifest.budget;
-        let thresholds = Thresholds::for_unit(unit);
+        let Sampled { points, stopped, candidate_slope, reference_slope } = match self.sample(case)? {
+            Ok(sampled) => sampled,
+            Err(finding) => return Ok(finding),
+        };
+        let growth = match (candidate_slope, reference_slope) {
+            _ if stopped.is_some() => Growth::Worse,
+            (Some(c), Some(r)) => classify(c - r, Thresholds::for_unit(unit)),
+            _ => Growth::Worse,
+        };
+        let last = points.last().copied();
+        let ratio = last.map(|p| p.candidate as f64 / p.reference.max(1) as f64);
+        let cpu_ratio = match (growth, last, self.meter) {
+            (Growth::Worse, _, _) | (_, None, _) => None,
+            (_, Some(_), Meter::CpuTime) => ratio,
+            (_, Some(p), Meter::Callgrind { .. }) => match self.cpu_ratio(case, p.size)? {
+                Ok(r) => Some(r),
+                Err(finding) => return Ok(finding),
+            },
+        };
+        let speed = ratio.map_or(0.0, |r| speed_credit(r, cpu_ratio, budget));
+        Ok(Finding::Measured(Scaling {
+            unit,
+            points,
+            candidate_slope,
+            reference_slope,
+            growth,
+            ratio,
+            cpu_ratio,
+            stopped,
+            score: score(growth, speed),
+            speed_ratio: budget.speed_ratio,
+            cpu_budget: budget.cpu_ratio,
+        }))
+    }
+
+    /// Both sides at each size, doubling on: stopped early when the candidate times out or costs over
+    /// [`EARLY_STOP_RATIO`] times the reference, and extended by two sizes (fitted on the last four) once when the
+    /// growth is borderline; then both slopes.
+    fn sample(&self, case: &CaseMeta) -> Result<std::result::Result<Sampled, Finding>> {
+        let thresholds = Thresholds::for_unit(self.meter.unit());
         let mut sizes: Vec<u64> = self.problem.manifest.scaling.sizes.clone();
-        let mut points = Vec::new();
-        let mut stopped = None;
-        let mut refitted = false;
-        let mut index = 0;
+        let (mut points, mut stopped, mut refitted, mut index) = (Vec::new(), None, false, 0);
         let (candidate_slope, reference_slope) = loop {
             if let Some(&size) = sizes.get(index) {
                 index += 1;
                 let (candidate, reference) = match self.pair(case, size)? {
                     Ok(pair) => pair,
-                    Err(finding) => return Ok(finding),
+                    Err(finding) => return Ok(Err(finding)),
                 };
                 let Some(candidate) = candidate else {
                     let timeout_secs = self.problem.manifest.limits.scaling_timeout_secs;
@@ -228,36 +264,7 @@ impl Bench<'_> {
             }
             break (candidate_slope, reference_slope);
         };
-        let growth = match (candidate_slope, reference_slope) {
-            _ if stopped.is_some() => Growth::Worse,
-            (Some(c), Some(r)) => classify(c - r, thresholds),
-            _ => Growth::Worse,
-        };
-        let last = points.last().copied();
-        let ratio = last.map(|p| p.candidate as f64 / p.reference.max(1) as f64);
-        let cpu_ratio = match (growth, last, self.meter) {
-            (Growth::Worse, _, _) | (_, None, _) => None,
-            (_, Some(_), Meter::CpuTime) => ratio,
-            (_, Some(p), Meter::Callgrind { .. }) => match self.cpu_ratio(case, p.size)? {
-                Ok(r) => Some(r),
-                Err(finding) => return Ok(finding),
-            },
-        };
-        let speed = ratio.map_or(0.0, |r| speed_credit(r, cpu_ratio, budget));
-        let score = score(growth, speed);
-        Ok(Finding::Measured(Scaling {
-            unit,
-            points,
-            candidate_slope,
-            reference_slope,
-            growth,
-            ratio,
-            cpu_ratio,
-            stopped,
-            score,
-            speed_ratio: budget.speed_ratio,
-            cpu_budget: budget.cpu_ratio,
-        }))
+        Ok(Ok(Sampled { points, stopped, candidate_slope, reference_slope }))
     }
 
     /// Both sides at one size: `(candidate cost or None when it timed out, reference cost)`.
@@ -323,6 +330,14 @@ impl Bench<'_> {
         )
         .into()
     }
+}
+
+/// What sampling a scaling case found: the points, why it stopped early (if it did) and both fitted slopes.
+struct Sampled {
+    points: Vec<Point>,
+    stopped: Option<Stop>,
+    candidate_slope: Option<f64>,
+    reference_slope: Option<f64>,
 }
 
 /// Keeps the cheaper of two CPU-time measurements; `a` starts as a `TimedOut` placeholder, and a failure is kept.

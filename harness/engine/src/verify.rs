@@ -365,47 +365,7 @@ pub fn check(problem: &Problem, solution: &str, expectation: &Expectation, grade
         format!("loses {}", keys(&expectation.lose))
     };
     let band = grade.scorecard.band;
-    let empty_area = grade
-        .scorecard
-        .areas
-        .iter()
-        .find(|a| a.area != Area::Quality && a.max > 0 && a.total_weight == 0 && grade.verdict.built());
-    let mismatch = if !grade.verdict.built() {
-        Some(format!("expected it to build, got: {}", grade.verdict.title()))
-    } else if let Some(area) = empty_area {
-        Some(format!("no case scores in {} although the rubric gives it {} points", area.area.key(), area.max))
-    } else if lost != want {
-        let unexpected: Vec<Area> = lost.iter().filter(|a| !want.contains(a)).copied().collect();
-        let kept: Vec<Area> = want.iter().filter(|a| !lost.contains(a)).copied().collect();
-        let mut why = Vec::new();
-        if !unexpected.is_empty() {
-            // Name the cases, so a surprise (or a flaky verdict) can be traced without re-running.
-            let cases: Vec<String> = grade
-                .cases
-                .iter()
-                .filter(|c| !c.outcome.passed() && unexpected.contains(&Area::of(c.meta.kind)))
-                .map(|c| {
-                    let message = match (&c.failure, &c.scaling) {
-                        (Some(f), _) => f.message.lines().next().unwrap_or("").to_owned(),
-                        (None, Some(s)) => {
-                            format!("measured {:?} growth, {:.2}× the reference", s.growth, s.ratio.unwrap_or(0.0))
-                        }
-                        (None, None) => String::new(),
-                    };
-                    format!("{} {}: {message}", c.meta.name, c.outcome.label())
-                })
-                .collect();
-            why.push(format!("also lost {} ({})", keys(&unexpected), cases.join("; ")));
-        }
-        if !kept.is_empty() {
-            why.push(format!("kept full marks in {}", keys(&kept)));
-        }
-        Some(why.join("; "))
-    } else if band != expectation.band {
-        Some(format!("graded {} at {:.1}, declared {}", band.title(), grade.scorecard.total, expectation.band.title()))
-    } else {
-        None
-    };
+    let mismatch = mismatch(expectation, grade, &lost, &want);
     Row {
         problem: problem.slug.clone(),
         solution: solution.to_owned(),
@@ -419,27 +379,83 @@ pub fn check(problem: &Problem, solution: &str, expectation: &Expectation, grade
         cap: grade.scorecard.binding_cap().cloned(),
         ok: mismatch.is_none(),
         mismatch,
-        measurements: grade
-            .cases
-            .iter()
-            .filter_map(|c| {
-                let s = c.scaling.as_ref()?;
-                let largest = s.points.last()?;
-                Some(Measurement {
-                    case: c.meta.name.clone(),
-                    unit: s.unit,
-                    growth: s.growth,
-                    candidate_slope: s.candidate_slope,
-                    reference_slope: s.reference_slope,
-                    size: largest.size,
-                    ratio: s.ratio.unwrap_or(f64::INFINITY),
-                    score: c.score,
-                })
-            })
-            .collect(),
+        measurements: measurements(grade),
         loses_performance: expected_lost.contains(&Area::Performance),
         known_bad: solution != "reference",
     }
+}
+
+/// What differs between a grade and its expectation (`want`: the areas it should lose, sorted), if anything.
+fn mismatch(expectation: &Expectation, grade: &Grade, lost: &[Area], want: &[Area]) -> Option<String> {
+    let empty_area = grade
+        .scorecard
+        .areas
+        .iter()
+        .find(|a| a.area != Area::Quality && a.max > 0 && a.total_weight == 0 && grade.verdict.built());
+    if !grade.verdict.built() {
+        Some(format!("expected it to build, got: {}", grade.verdict.title()))
+    } else if let Some(area) = empty_area {
+        Some(format!("no case scores in {} although the rubric gives it {} points", area.area.key(), area.max))
+    } else if lost != want {
+        Some(areas_mismatch(grade, lost, want))
+    } else if grade.scorecard.band != expectation.band {
+        let band = grade.scorecard.band;
+        Some(format!("graded {} at {:.1}, declared {}", band.title(), grade.scorecard.total, expectation.band.title()))
+    } else {
+        None
+    }
+}
+
+/// The areas lost that should not be (with the cases that lost them) and those kept that should be lost.
+fn areas_mismatch(grade: &Grade, lost: &[Area], want: &[Area]) -> String {
+    let unexpected: Vec<Area> = lost.iter().filter(|a| !want.contains(a)).copied().collect();
+    let kept: Vec<Area> = want.iter().filter(|a| !lost.contains(a)).copied().collect();
+    let mut why = Vec::new();
+    if !unexpected.is_empty() {
+        // Name the cases, so a surprise (or a flaky verdict) can be traced without re-running.
+        let cases: Vec<String> = grade
+            .cases
+            .iter()
+            .filter(|c| !c.outcome.passed() && unexpected.contains(&Area::of(c.meta.kind)))
+            .map(|c| {
+                let message = match (&c.failure, &c.scaling) {
+                    (Some(f), _) => f.message.lines().next().unwrap_or("").to_owned(),
+                    (None, Some(s)) => {
+                        format!("measured {:?} growth, {:.2}× the reference", s.growth, s.ratio.unwrap_or(0.0))
+                    }
+                    (None, None) => String::new(),
+                };
+                format!("{} {}: {message}", c.meta.name, c.outcome.label())
+            })
+            .collect();
+        why.push(format!("also lost {} ({})", keys(&unexpected), cases.join("; ")));
+    }
+    if !kept.is_empty() {
+        why.push(format!("kept full marks in {}", keys(&kept)));
+    }
+    why.join("; ")
+}
+
+/// Each measured scaling case's growth and cost ratio at its largest size.
+fn measurements(grade: &Grade) -> Vec<Measurement> {
+    grade
+        .cases
+        .iter()
+        .filter_map(|c| {
+            let s = c.scaling.as_ref()?;
+            let largest = s.points.last()?;
+            Some(Measurement {
+                case: c.meta.name.clone(),
+                unit: s.unit,
+                growth: s.growth,
+                candidate_slope: s.candidate_slope,
+                reference_slope: s.reference_slope,
+                size: largest.size,
+                ratio: s.ratio.unwrap_or(f64::INFINITY),
+                score: c.score,
+            })
+        })
+        .collect()
 }
 
 fn keys(areas: &[Area]) -> String {

@@ -91,17 +91,7 @@ impl Finished {
 /// readable for the life of the process).
 pub fn run(mut command: Command, limits: Limits, channel: Option<&[u8]>) -> std::io::Result<Finished> {
     let pipe = if channel.is_some() { Some(pipe()?) } else { None };
-    let write_fd: Option<RawFd> = pipe.as_ref().map(|(_, w)| std::os::fd::AsRawFd::as_raw_fd(w));
-    let secret = match channel {
-        Some(secret) => {
-            let (read, write) = self::pipe()?;
-            // The secret is far smaller than a pipe's buffer, so this cannot block.
-            std::fs::File::from(write).write_all(secret)?;
-            Some(read)
-        }
-        None => None,
-    };
-    let secret_fd: Option<RawFd> = secret.as_ref().map(std::os::fd::AsRawFd::as_raw_fd);
+    let secret = channel.map(secret_pipe).transpose()?;
     let group = if limits.confine {
         Cgroup::create(limits.address_space.unwrap_or(GROUP_MEMORY_DEFAULT), cgroup::PROCESSES_CAP)
     } else {
@@ -111,8 +101,8 @@ pub fn run(mut command: Command, limits: Limits, channel: Option<&[u8]>) -> std:
     let unmoved = if group.is_some() { Some(self::pipe()?) } else { None };
     command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
     let setup = ChildSetup {
-        result_fd: write_fd,
-        secret_fd,
+        result_fd: pipe.as_ref().map(|(_, w)| std::os::fd::AsRawFd::as_raw_fd(w)),
+        secret_fd: secret.as_ref().map(std::os::fd::AsRawFd::as_raw_fd),
         movers: group.as_ref().map(Cgroup::movers).unwrap_or_default(),
         unmoved_fd: unmoved.as_ref().map(|(_, w)| std::os::fd::AsRawFd::as_raw_fd(w)),
         limits,
@@ -131,13 +121,52 @@ pub fn run(mut command: Command, limits: Limits, channel: Option<&[u8]>) -> std:
         }
     }
     let pid = child.id() as libc::pid_t;
-    let channel_reader = pipe.map(|(read, write)| {
-        drop(write);
-        reader(std::fs::File::from(read), limits.channel_cap)
-    });
-    let stdout = reader(child.stdout.take().expect("stdout is piped"), limits.output_cap);
-    let stderr = reader(child.stderr.take().expect("stderr is piped"), limits.output_cap);
+    let readers = Readers {
+        channel: pipe.map(|(read, write)| {
+            drop(write);
+            reader(std::fs::File::from(read), limits.channel_cap)
+        }),
+        stdout: reader(child.stdout.take().expect("stdout is piped"), limits.output_cap),
+        stderr: reader(child.stderr.take().expect("stderr is piped"), limits.output_cap),
+    };
+    let timed_out = wait_then_kill(pid, limits.timeout, group.as_ref())?;
+    let (status, cpu) = reap(pid)?;
+    drop(child);
+    let oom_killed = group.as_ref().is_some_and(Cgroup::oom_killed);
+    drop(group);
+    let elapsed = start.elapsed();
+    Ok(readers.finish(Finished {
+        exit: if timed_out { Exit::TimedOut } else { Exit::of(status) },
+        stdout: Captured::default(),
+        stderr: Captured::default(),
+        channel: Vec::new(),
+        elapsed,
+        cpu,
+        oom_killed,
+    }))
+}
 
+impl Exit {
+    /// How a process that finished in time ended.
+    fn of(status: std::process::ExitStatus) -> Exit {
+        match status.code() {
+            Some(code) => Exit::Code(code),
+            None => Exit::Signal(status.signal().unwrap_or(0)),
+        }
+    }
+}
+
+/// A pipe holding `secret` for the child to read; the read end is returned.
+fn secret_pipe(secret: &[u8]) -> std::io::Result<OwnedFd> {
+    let (read, write) = pipe()?;
+    // The secret is far smaller than a pipe's buffer, so this cannot block.
+    std::fs::File::from(write).write_all(secret)?;
+    Ok(read)
+}
+
+/// Waits for the child `pid` to exit or for `timeout`, then kills its whole process group (on timeout the child
+/// itself, otherwise anything it left running) and everything left in its cgroup; whether it timed out.
+fn wait_then_kill(pid: libc::pid_t, timeout: Duration, group: Option<&Cgroup>) -> std::io::Result<bool> {
     // The waiter sees the child exit without reaping it, so its pid (and process group id) cannot be reused before
     // the group is killed below.
     let (done_tx, done_rx) = mpsc::channel();
@@ -145,43 +174,41 @@ pub fn run(mut command: Command, limits: Limits, channel: Option<&[u8]>) -> std:
         wait_exited(pid);
         let _ = done_tx.send(());
     });
-    let timed_out = done_rx.recv_timeout(limits.timeout).is_err();
-    // Kill the whole group: on timeout the child itself, otherwise anything it left running.
+    let timed_out = done_rx.recv_timeout(timeout).is_err();
     // SAFETY: plain system call; the group id is the child's pid because it called setsid.
     unsafe {
         libc::killpg(pid, libc::SIGKILL);
     }
     // Then everything left in the run's cgroup: a process that left the group with setsid (without a PID namespace to
     // take it down) is still in the cgroup.
-    if let Some(group) = &group {
+    if let Some(group) = group {
         group.kill_all();
     }
     waiter.join().map_err(|_| std::io::Error::other("the wait thread panicked"))?;
-    let (status, cpu) = reap(pid)?;
-    drop(child);
-    let oom_killed = group.as_ref().is_some_and(Cgroup::oom_killed);
-    drop(group);
-    let elapsed = start.elapsed();
-    let exit = if timed_out {
-        Exit::TimedOut
-    } else if let Some(code) = status.code() {
-        Exit::Code(code)
-    } else {
-        Exit::Signal(status.signal().unwrap_or(0))
-    };
-    let deadline = Instant::now() + DRAIN_GRACE;
-    let (channel, _) = channel_reader.map(|r| r.finish(deadline)).unwrap_or_default();
-    let (out, out_dropped) = stdout.finish(deadline);
-    let (err, err_dropped) = stderr.finish(deadline);
-    Ok(Finished {
-        exit,
-        stdout: Captured { text: String::from_utf8_lossy(&out).into_owned(), dropped_bytes: out_dropped },
-        stderr: Captured { text: String::from_utf8_lossy(&err).into_owned(), dropped_bytes: err_dropped },
-        channel,
-        elapsed,
-        cpu,
-        oom_killed,
-    })
+    Ok(timed_out)
+}
+
+/// The threads draining a child's channel, stdout and stderr.
+struct Readers {
+    channel: Option<Reader>,
+    stdout: Reader,
+    stderr: Reader,
+}
+
+impl Readers {
+    /// `finished` with what the readers kept, each given until a short grace after the child's end.
+    fn finish(self, finished: Finished) -> Finished {
+        let deadline = Instant::now() + DRAIN_GRACE;
+        let (channel, _) = self.channel.map(|r| r.finish(deadline)).unwrap_or_default();
+        let (out, out_dropped) = self.stdout.finish(deadline);
+        let (err, err_dropped) = self.stderr.finish(deadline);
+        Finished {
+            stdout: Captured { text: String::from_utf8_lossy(&out).into_owned(), dropped_bytes: out_dropped },
+            stderr: Captured { text: String::from_utf8_lossy(&err).into_owned(), dropped_bytes: err_dropped },
+            channel,
+            ..finished
+        }
+    }
 }
 
 /// Whether the child reported (one byte on the pipe) that it could not move itself into its cgroup. Non-blocking: the

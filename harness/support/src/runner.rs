@@ -55,32 +55,10 @@ fn protocol_main(mut channel: Channel, ctx: &Ctx, cases: Vec<Case>) -> ExitCode 
             })
         }
         ["measure", name, side, size, repeats] => {
-            let (Some(side), Ok(size), Ok(repeats)) =
-                (Side::parse(side), size.parse::<usize>(), repeats.parse::<u32>())
-            else {
-                eprintln!("usage: runner measure <case> candidate|reference <size> <repeats>");
-                return ExitCode::from(2);
-            };
-            let Some((case, measure)) =
-                cases.iter().find(|c| c.meta.name == *name).and_then(|c| Some((c, c.measure.as_ref()?)))
-            else {
-                eprintln!("error: no scaling case named `{name}`");
-                return ExitCode::from(2);
-            };
-            let (cost, panic) = match measure(ctx, &case.meta.name, side, size, repeats) {
-                Ok(cost) => (Some(cost), None),
-                Err(message) => (None, Some(message)),
-            };
-            channel.send(&MeasureRecord {
-                nonce: channel.nonce.clone(),
-                version: PROTOCOL_VERSION,
-                case: case.meta.name.clone(),
-                side,
-                size: size as u64,
-                cpu_nanos: cost.map_or(0, |c| c.cpu_nanos),
-                peak_bytes: cost.map_or(0, |c| c.peak_bytes),
-                panic,
-            })
+            match measure_record(&channel, ctx, &cases, [name, side, size, repeats]) {
+                Ok(record) => channel.send(&record),
+                Err(code) => return code,
+            }
         }
         _ => {
             eprintln!("usage: runner list | runner run <case> | runner measure <case> <side> <size> <repeats>");
@@ -94,6 +72,34 @@ fn protocol_main(mut channel: Channel, ctx: &Ctx, cases: Vec<Case>) -> ExitCode 
             ExitCode::from(3)
         }
     }
+}
+
+/// `measure <case> <side> <size> <repeats>`: the record of one measured call, or the exit code of a bad request.
+fn measure_record(channel: &Channel, ctx: &Ctx, cases: &[Case], args: [&str; 4]) -> Result<MeasureRecord, ExitCode> {
+    let [name, side, size, repeats] = args;
+    let (Some(side), Ok(size), Ok(repeats)) = (Side::parse(side), size.parse::<usize>(), repeats.parse::<u32>()) else {
+        eprintln!("usage: runner measure <case> candidate|reference <size> <repeats>");
+        return Err(ExitCode::from(2));
+    };
+    let Some((case, measure)) = cases.iter().find(|c| c.meta.name == name).and_then(|c| Some((c, c.measure.as_ref()?)))
+    else {
+        eprintln!("error: no scaling case named `{name}`");
+        return Err(ExitCode::from(2));
+    };
+    let (cost, panic) = match measure(ctx, &case.meta.name, side, size, repeats) {
+        Ok(cost) => (Some(cost), None),
+        Err(message) => (None, Some(message)),
+    };
+    Ok(MeasureRecord {
+        nonce: channel.nonce.clone(),
+        version: PROTOCOL_VERSION,
+        case: case.meta.name.clone(),
+        side,
+        size: size as u64,
+        cpu_nanos: cost.map_or(0, |c| c.cpu_nanos),
+        peak_bytes: cost.map_or(0, |c| c.peak_bytes),
+        panic,
+    })
 }
 
 /// Runs one case body (as the case `name`, itself or an edge variant), turning a panic that escapes it into a

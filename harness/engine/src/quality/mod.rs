@@ -3,6 +3,7 @@
 //! Scoring them is `rubric`'s job.
 
 pub mod own_tests;
+pub mod signals;
 pub mod source;
 pub mod tools;
 
