@@ -23,12 +23,34 @@ pub fn grade(report: &Report, colour: bool) -> String {
     let _ = writeln!(out, "{}", paint.paint(BOLD, &format!("{} · {}", report.problem, report.title)));
     let _ = writeln!(out, "candidate: {}   seed: {}", report.candidate, report.seed);
     let _ = writeln!(out);
-    match &report.verdict {
+    verdict(&mut out, &report.verdict, paint);
+    let _ = writeln!(out, "{}", scores(report, colour));
+    if let Some(line) = band::line(&report.scorecard).filter(|_| report.built()) {
+        let _ = writeln!(out, "{}", paint.paint(BOLD, &line));
+    }
+    failed_cases(&mut out, report, paint);
+    scaling_evidence(&mut out, report, paint);
+    if report.built() {
+        let card = &report.scorecard;
+        quality_evidence(&mut out, &report.quality, card.area(Area::Quality), card.behaviour, paint);
+    }
+    for note in &report.notes {
+        let _ = writeln!(out, "note: {note}");
+    }
+    if report.built() {
+        run_lines(&mut out, report, paint);
+    }
+    out
+}
+
+/// Why no case ran, for a candidate that was not graded: the compiler's diagnostics or the reason it was rejected.
+fn verdict(out: &mut String, verdict: &Verdict, paint: Paint) {
+    match verdict {
         Verdict::Graded => {}
         Verdict::CompileError { diagnostics } | Verdict::ApiMismatch { diagnostics } => {
-            let title = format!("✗ {}: no case was run.", report.verdict.title());
+            let title = format!("✗ {}: no case was run.", verdict.title());
             let _ = writeln!(out, "{}\n", paint.paint(RED.bold(), &title));
-            if matches!(report.verdict, Verdict::ApiMismatch { .. }) {
+            if matches!(verdict, Verdict::ApiMismatch { .. }) {
                 let _ = writeln!(
                     out,
                     "The hidden suite calls the API the spec describes; check names, argument and return types.\n"
@@ -40,18 +62,21 @@ pub fn grade(report: &Report, colour: bool) -> String {
             let _ = writeln!(out, "{}\n", paint.paint(RED.bold(), &format!("✗ rejected: {reason}")));
         }
     }
-    let _ = writeln!(out, "{}", scores(report, colour));
-    if let Some(line) = band::line(&report.scorecard).filter(|_| report.built()) {
-        let _ = writeln!(out, "{}", paint.paint(BOLD, &line));
-    }
+}
 
+/// Each failed case with its evidence.
+fn failed_cases(out: &mut String, report: &Report, paint: Paint) {
     let failed: Vec<&Test> = report.failed().collect();
     if !failed.is_empty() {
         let _ = writeln!(out, "\n{}", paint.paint(BOLD, "Failed cases"));
         for test in failed {
-            case_evidence(&mut out, test, paint);
+            case_evidence(out, test, paint);
         }
     }
+}
+
+/// The measurement summary of each scaling case that passed.
+fn scaling_evidence(out: &mut String, report: &Report, paint: Paint) {
     let measured: Vec<&Test> =
         report.tests.iter().filter(|t| t.status == Status::Pass && t.scaling.is_some()).collect();
     if !measured.is_empty() {
@@ -61,44 +86,42 @@ pub fn grade(report: &Report, colour: bool) -> String {
             let _ = writeln!(out, "  {} {}: {summary}", paint.paint(GREEN, "✓"), test.name);
         }
     }
-    if report.built() {
-        let card = &report.scorecard;
-        quality_evidence(&mut out, &report.quality, card.area(Area::Quality), card.behaviour, paint);
+}
+
+/// How the grade ran: its timings, how the candidate's code was confined, and whether failing inputs are hidden.
+fn run_lines(out: &mut String, report: &Report, paint: Paint) {
+    let t = report.timings;
+    let line = format!(
+        "built in {:.1}s · scaling measured in {:.1}s ({}) · {} cases in {:.1}s · own tests in {:.1}s · lints in {:.1}s",
+        t.build_secs,
+        t.measure_secs,
+        report.meter.name(),
+        report.tests.len(),
+        t.run_secs,
+        t.tests_secs,
+        t.lint_secs
+    );
+    let _ = writeln!(out, "\n{}", paint.paint(DIM, &line));
+    let _ = writeln!(out, "{}", paint.paint(DIM, &confinement(report)));
+    if report.inputs_hidden() {
+        let _ = writeln!(out, "(failing inputs are hidden; pass --reveal to show them)");
     }
-    for note in &report.notes {
-        let _ = writeln!(out, "note: {note}");
+}
+
+/// What confined the candidate's code: the sandbox and its layers, or what ran without one.
+fn confinement(report: &Report) -> String {
+    if report.sandbox.sandboxed {
+        let landlock = report.sandbox.has(|l| matches!(l, Layer::Landlock { .. }));
+        format!(
+            "candidate code ran in a sandbox: bubblewrap (no network, no host files){}, unprivileged, rlimits",
+            if landlock { ", Landlock" } else { "" }
+        )
+    } else if report.sandbox.has(|l| matches!(l, Layer::Cgroup { .. })) {
+        "candidate code ran WITHOUT a sandbox (--allow-unsandboxed): process group, rlimits and a cgroup only"
+            .to_owned()
+    } else {
+        "candidate code ran WITHOUT a sandbox (--allow-unsandboxed): process group and rlimits only".to_owned()
     }
-    if report.built() {
-        let t = report.timings;
-        let line = format!(
-            "built in {:.1}s · scaling measured in {:.1}s ({}) · {} cases in {:.1}s · own tests in {:.1}s · lints in {:.1}s",
-            t.build_secs,
-            t.measure_secs,
-            report.meter.name(),
-            report.tests.len(),
-            t.run_secs,
-            t.tests_secs,
-            t.lint_secs
-        );
-        let _ = writeln!(out, "\n{}", paint.paint(DIM, &line));
-        let confinement = if report.sandbox.sandboxed {
-            let landlock = report.sandbox.has(|l| matches!(l, Layer::Landlock { .. }));
-            format!(
-                "candidate code ran in a sandbox: bubblewrap (no network, no host files){}, unprivileged, rlimits",
-                if landlock { ", Landlock" } else { "" }
-            )
-        } else if report.sandbox.has(|l| matches!(l, Layer::Cgroup { .. })) {
-            "candidate code ran WITHOUT a sandbox (--allow-unsandboxed): process group, rlimits and a cgroup only"
-                .to_owned()
-        } else {
-            "candidate code ran WITHOUT a sandbox (--allow-unsandboxed): process group and rlimits only".to_owned()
-        };
-        let _ = writeln!(out, "{}", paint.paint(DIM, &confinement));
-        if report.inputs_hidden() {
-            let _ = writeln!(out, "(failing inputs are hidden; pass --reveal to show them)");
-        }
-    }
-    out
 }
 
 /// The rubric table; with colour, points are green when full, yellow when partial, red when none, and so is the band.
