@@ -13,7 +13,7 @@ use harness_engine::error::{Error, Result, exit};
 use harness_engine::grade::{self, Options};
 use harness_engine::layout::Layout;
 use harness_engine::leaderboard::{self, Entry, Leaderboard};
-use harness_engine::problem::Difficulty;
+use harness_engine::problem::{Difficulty, Problem};
 use harness_engine::shard::Shard;
 use harness_engine::{mutants, starter, verify};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -53,32 +53,7 @@ enum Command {
     /// Start a candidate crate from the problem's starter.
     Init { problem: String, dir: PathBuf },
     /// Build a candidate crate against the hidden suite and score it.
-    Grade {
-        problem: String,
-        dir: PathBuf,
-        /// What stdout gets (text is coloured on a terminal unless NO_COLOR is set).
-        #[arg(long, value_enum, default_value = "text")]
-        format: ReportFormat,
-        /// Also write the report to FILE, in the format of its extension (.json, .xml for JUnit, .md, .txt) or
-        /// named as FORMAT:FILE (text, json, junit, markdown); repeatable.
-        #[arg(long, value_name = "FILE")]
-        output: Vec<Output>,
-        /// Seed for the random trials (the default is fixed, so grades repeat).
-        #[arg(long, default_value_t = grade::DEFAULT_SEED)]
-        seed: u64,
-        /// Show the (shrunk) inputs of failing random trials.
-        #[arg(long)]
-        reveal: bool,
-        /// Exit with code 1 when the total is below this score.
-        #[arg(long, value_parser = clap::value_parser!(u32).range(0..=100))]
-        min_score: Option<u32>,
-        /// Trials run at once (default: the number of cores).
-        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=64))]
-        jobs: Option<u32>,
-        /// Run the candidate's code without bubblewrap when it is not available (only for code you trust: your own).
-        #[arg(long)]
-        allow_unsandboxed: bool,
-    },
+    Grade(GradeArgs),
     /// Grade every candidate folder under DIR (those with a Cargo.toml or src/lib.rs), write each report as
     /// OUT/<candidate>.json and a leaderboard (leaderboard.csv, leaderboard.json). Resumes: a candidate whose report
     /// is there and whose inputs (its sources, the problem, the seed) have not changed is not graded again.
@@ -154,6 +129,35 @@ q end and write the report.")]
     },
 }
 
+/// `grade`'s arguments.
+#[derive(Debug, clap::Args)]
+pub struct GradeArgs {
+    pub problem: String,
+    pub dir: PathBuf,
+    /// What stdout gets (text is coloured on a terminal unless NO_COLOR is set).
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ReportFormat,
+    /// Also write the report to FILE, in the format of its extension (.json, .xml for JUnit, .md, .txt) or
+    /// named as FORMAT:FILE (text, json, junit, markdown); repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub output: Vec<Output>,
+    /// Seed for the random trials (the default is fixed, so grades repeat).
+    #[arg(long, default_value_t = grade::DEFAULT_SEED)]
+    pub seed: u64,
+    /// Show the (shrunk) inputs of failing random trials.
+    #[arg(long)]
+    pub reveal: bool,
+    /// Exit with code 1 when the total is below this score.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(0..=100))]
+    pub min_score: Option<u32>,
+    /// Trials run at once (default: the number of cores).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub jobs: Option<u32>,
+    /// Run the candidate's code without bubblewrap when it is not available (only for code you trust: your own).
+    #[arg(long)]
+    pub allow_unsandboxed: bool,
+}
+
 /// `grade-all`'s arguments.
 #[derive(Debug, clap::Args)]
 pub struct GradeAllArgs {
@@ -219,62 +223,10 @@ pub fn run() -> Result<u8> {
     let cli = Cli::parse();
     let layout = Layout::discover(cli.root)?;
     match cli.command {
-        Command::List { format } => {
-            let problems = layout.problems()?;
-            match format {
-                Format::Text => print(&text::problems(&problems)),
-                Format::Json => {
-                    let list: Vec<_> =
-                        problems.iter().map(|p| serde_json::json!({"slug": p.slug, "manifest": p.manifest})).collect();
-                    print(&json::render(&list));
-                }
-            }
-            Ok(exit::OK)
-        }
+        Command::List { format } => list(&layout, format),
         Command::Show { problem, interviewer } => show(&layout, &problem, interviewer),
-        Command::Init { problem, dir } => {
-            let problem = layout.problem(&problem)?;
-            let files = starter::init(&problem, &dir)?;
-            print(&format!(
-                "created {} ({} files) from the {} starter\nread the task:  harness show {}\ngrade it:       harness grade {} {}\n",
-                dir.display(),
-                files.len(),
-                problem.slug,
-                problem.slug,
-                problem.slug,
-                dir.display()
-            ));
-            Ok(exit::OK)
-        }
-        Command::Grade { problem, dir, format, output, seed, reveal, min_score, jobs, allow_unsandboxed } => {
-            let problem = layout.problem(&problem)?;
-            let mut options = Options { seed, allow_unsandboxed, ..Options::default() };
-            if let Some(jobs) = jobs {
-                options.jobs = jobs as usize;
-            }
-            let grade = grade::grade(&layout, &problem, &dir, options)?;
-            let report = Report::new(&grade, &problem.manifest.stages, reveal);
-            let colour = style::wanted(std::io::stdout().is_terminal(), |name| std::env::var_os(name));
-            print(&format.render(&report, colour));
-            for file in &output {
-                if let Some(dir) = file.path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(dir).map_err(|e| Error::io("create the folder", dir, e))?;
-                }
-                std::fs::write(&file.path, file.format.render(&report, false))
-                    .map_err(|e| Error::io("write the report", &file.path, e))?;
-            }
-            if std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true") {
-                // Workflow commands are read from stderr too, which keeps stdout a clean JSON/JUnit/Markdown document.
-                eprint!("{}", github::annotations(&report));
-            }
-            Ok(if !grade.verdict.built() {
-                exit::NOT_BUILT
-            } else if min_score.is_some_and(|min| grade.scorecard.total < f64::from(min)) {
-                exit::MISMATCH
-            } else {
-                exit::OK
-            })
-        }
+        Command::Init { problem, dir } => init(&layout, &problem, &dir),
+        Command::Grade(args) => grade_candidate(&layout, args),
         Command::GradeAll(args) => grade_all(&layout, args),
         Command::MergeReports(args) => merge_reports(args),
         Command::Session { problem, candidate, out, notes, script, seed, allow_unsandboxed } => {
@@ -294,29 +246,108 @@ pub fn run() -> Result<u8> {
                 None => layout.problems()?,
             };
             if mutants {
-                let mut scores = Vec::new();
-                for problem in &problems {
-                    let score = mutants::score(&layout, problem)?;
-                    eprintln!("{}", text::mutation_progress(&score));
-                    scores.push(score);
-                }
-                match format {
-                    Format::Text => print(&text::mutation_scores(&scores)),
-                    Format::Json => print(&json::render(&scores)),
-                }
-                return Ok(exit::OK);
+                mutation_scores(&layout, &problems, format)
+            } else {
+                verify_solutions(&layout, &problems, format, Options { allow_unsandboxed, ..Options::default() })
             }
-            let options = Options { allow_unsandboxed, ..Options::default() };
-            let verification = verify::verify(&layout, &problems, options, |row| {
-                eprintln!("{}", text::progress(row));
-            })?;
-            match format {
-                Format::Text => print(&text::verification(&verification)),
-                Format::Json => print(&json::render(&verification)),
-            }
-            Ok(if verification.ok() { exit::OK } else { exit::MISMATCH })
         }
     }
+}
+
+/// `harness list`: the bank, as a table or JSON.
+fn list(layout: &Layout, format: Format) -> Result<u8> {
+    let problems = layout.problems()?;
+    match format {
+        Format::Text => print(&text::problems(&problems)),
+        Format::Json => {
+            let list: Vec<_> =
+                problems.iter().map(|p| serde_json::json!({"slug": p.slug, "manifest": p.manifest})).collect();
+            print(&json::render(&list));
+        }
+    }
+    Ok(exit::OK)
+}
+
+/// `harness init P DIR`: the starter copied into `dir`, and what to do next.
+fn init(layout: &Layout, problem: &str, dir: &Path) -> Result<u8> {
+    let problem = layout.problem(problem)?;
+    let files = starter::init(&problem, dir)?;
+    print(&format!(
+        "created {} ({} files) from the {} starter\nread the task:  harness show {}\ngrade it:       harness grade {} {}\n",
+        dir.display(),
+        files.len(),
+        problem.slug,
+        problem.slug,
+        problem.slug,
+        dir.display()
+    ));
+    Ok(exit::OK)
+}
+
+/// `harness grade P DIR`: the report on stdout and in each `--output` file, annotations under GitHub Actions, and the
+/// exit code of the verdict and `--min-score`.
+fn grade_candidate(layout: &Layout, args: GradeArgs) -> Result<u8> {
+    let problem = layout.problem(&args.problem)?;
+    let mut options = Options { seed: args.seed, allow_unsandboxed: args.allow_unsandboxed, ..Options::default() };
+    if let Some(jobs) = args.jobs {
+        options.jobs = jobs as usize;
+    }
+    let grade = grade::grade(layout, &problem, &args.dir, options)?;
+    let report = Report::new(&grade, &problem.manifest.stages, args.reveal);
+    let colour = style::wanted(std::io::stdout().is_terminal(), |name| std::env::var_os(name));
+    print(&args.format.render(&report, colour));
+    write_outputs(&args.output, &report)?;
+    if std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true") {
+        // Workflow commands are read from stderr too, which keeps stdout a clean JSON/JUnit/Markdown document.
+        eprint!("{}", github::annotations(&report));
+    }
+    Ok(if !grade.verdict.built() {
+        exit::NOT_BUILT
+    } else if args.min_score.is_some_and(|min| grade.scorecard.total < f64::from(min)) {
+        exit::MISMATCH
+    } else {
+        exit::OK
+    })
+}
+
+/// Writes `report` to each `--output` file in its format (never coloured), creating their folders.
+fn write_outputs(outputs: &[Output], report: &Report) -> Result<()> {
+    for file in outputs {
+        if let Some(dir) = file.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io("create the folder", dir, e))?;
+        }
+        std::fs::write(&file.path, file.format.render(report, false))
+            .map_err(|e| Error::io("write the report", &file.path, e))?;
+    }
+    Ok(())
+}
+
+/// `harness verify --mutants`: each problem's mutation score (a progress line each on stderr), then the table.
+fn mutation_scores(layout: &Layout, problems: &[Problem], format: Format) -> Result<u8> {
+    let mut scores = Vec::new();
+    for problem in problems {
+        let score = mutants::score(layout, problem)?;
+        eprintln!("{}", text::mutation_progress(&score));
+        scores.push(score);
+    }
+    match format {
+        Format::Text => print(&text::mutation_scores(&scores)),
+        Format::Json => print(&json::render(&scores)),
+    }
+    Ok(exit::OK)
+}
+
+/// `harness verify`: every bundled solution against what it declares (a progress line each on stderr), then the
+/// tables; exits 1 on a mismatch.
+fn verify_solutions(layout: &Layout, problems: &[Problem], format: Format, options: Options) -> Result<u8> {
+    let verification = verify::verify(layout, problems, options, |row| {
+        eprintln!("{}", text::progress(row));
+    })?;
+    match format {
+        Format::Text => print(&text::verification(&verification)),
+        Format::Json => print(&json::render(&verification)),
+    }
+    Ok(if verification.ok() { exit::OK } else { exit::MISMATCH })
 }
 
 /// `--difficulty`'s values: a problem's [`Difficulty`].

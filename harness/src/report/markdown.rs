@@ -43,6 +43,32 @@ pub fn leaderboard(board: &Leaderboard) -> String {
 /// The report as GitHub-flavoured Markdown.
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
+    header(&mut out, report);
+    rubric(&mut out, report);
+    failed_cases(&mut out, report);
+    own_tests(&mut out, report);
+    for note in &report.notes {
+        let _ = writeln!(out, "\n> note: {}", cell(note));
+    }
+    if report.built() {
+        let t = report.timings;
+        let _ = writeln!(
+            out,
+            "\nbuilt in {:.1}s · {} cases in {:.1}s · own tests in {:.1}s",
+            t.build_secs,
+            report.tests.len(),
+            t.run_secs,
+            t.tests_secs
+        );
+        if report.inputs_hidden() {
+            let _ = writeln!(out, "\n_Failing inputs are hidden; grade with `--reveal` to show them._");
+        }
+    }
+    out
+}
+
+/// The heading (status mark, problem, total, band), the candidate line, and what stopped a build that failed.
+fn header(out: &mut String, report: &Report) {
     let card = &report.scorecard;
     let mark = match report.status {
         Status::Pass => "✅",
@@ -70,9 +96,13 @@ pub fn render(report: &Report) -> String {
             Verdict::CompileError { diagnostics } | Verdict::ApiMismatch { diagnostics } => diagnostics,
             _ => message,
         };
-        details(&mut out, "what stopped the build", body);
+        details(out, "what stopped the build", body);
     }
+}
 
+/// The rubric table with the total and band, then the band in words.
+fn rubric(out: &mut String, report: &Report) {
+    let card = &report.scorecard;
     let _ = writeln!(out, "| Area | Points | Evidence |\n|------|-------:|----------|");
     for area in &card.areas {
         let evidence = match area.area {
@@ -90,57 +120,49 @@ pub fn render(report: &Report) -> String {
     if let Some(line) = band::line(card).filter(|_| report.built()) {
         let _ = writeln!(out, "\n**{}**", cell(&line));
     }
+}
 
+/// A table of the failed cases and why each matters, then each one's evidence in a details block.
+fn failed_cases(out: &mut String, report: &Report) {
     let failed: Vec<&Test> = report.failed().collect();
-    if !failed.is_empty() {
-        let _ = writeln!(out, "\n### Failed cases ({})\n", failed.len());
+    if failed.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n### Failed cases ({})\n", failed.len());
+    let _ = writeln!(
+        out,
+        "| Case | Kind | Weight | Outcome | Why it matters |\n|------|------|-------:|---------|----------------|"
+    );
+    for test in &failed {
         let _ = writeln!(
             out,
-            "| Case | Kind | Weight | Outcome | Why it matters |\n|------|------|-------:|---------|----------------|"
+            "| `{}` | {} | {} | {} | {} |",
+            test.name,
+            test.kind,
+            test.weight,
+            test.outcome.label(),
+            cell(&test.why)
         );
-        for test in &failed {
-            let _ = writeln!(
-                out,
-                "| `{}` | {} | {} | {} | {} |",
-                test.name,
-                test.kind,
-                test.weight,
-                test.outcome.label(),
-                cell(&test.why)
-            );
-        }
-        let _ = writeln!(out);
-        for test in &failed {
-            details(&mut out, &format!("<code>{}</code>: {}", html(&test.name), test.outcome.label()), &evidence(test));
-        }
     }
-    if report.built() && (!report.quality.own_tests.failed.is_empty() || report.quality.own_tests.note.is_some()) {
-        let _ = writeln!(out, "\n### Own tests\n");
-        for name in &report.quality.own_tests.failed {
-            let _ = writeln!(out, "- ✗ `{name}`");
-        }
-        if let Some(note) = &report.quality.own_tests.note {
-            details(&mut out, "note", note);
-        }
+    let _ = writeln!(out);
+    for test in &failed {
+        details(out, &format!("<code>{}</code>: {}", html(&test.name), test.outcome.label()), &evidence(test));
     }
-    for note in &report.notes {
-        let _ = writeln!(out, "\n> note: {}", cell(note));
+}
+
+/// The candidate's own tests that failed, and the note on them (when a built candidate has either).
+fn own_tests(out: &mut String, report: &Report) {
+    let tests = &report.quality.own_tests;
+    if !report.built() || (tests.failed.is_empty() && tests.note.is_none()) {
+        return;
     }
-    if report.built() {
-        let t = report.timings;
-        let _ = writeln!(
-            out,
-            "\nbuilt in {:.1}s · {} cases in {:.1}s · own tests in {:.1}s",
-            t.build_secs,
-            report.tests.len(),
-            t.run_secs,
-            t.tests_secs
-        );
-        if report.inputs_hidden() {
-            let _ = writeln!(out, "\n_Failing inputs are hidden; grade with `--reveal` to show them._");
-        }
+    let _ = writeln!(out, "\n### Own tests\n");
+    for name in &tests.failed {
+        let _ = writeln!(out, "- ✗ `{name}`");
     }
-    out
+    if let Some(note) = &tests.note {
+        details(out, "note", note);
+    }
 }
 
 /// What a failed case's details block holds: its message (why, what happened, diff, revealed input) and output.

@@ -36,8 +36,6 @@ pub fn svg(report: &SessionReport) -> String {
         .max(report.duration_secs)
         .max(report.timeline.iter().map(|p| p.at_secs).fold(0.0, f64::max))
         .max(60.0);
-    let x = |secs: f64| LEFT + (WIDTH - LEFT - RIGHT) * secs / span;
-    let y = |total: f64| TOP + (HEIGHT - TOP - BOTTOM) * (1.0 - total.clamp(0.0, 100.0) / 100.0);
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -45,30 +43,8 @@ pub fn svg(report: &SessionReport) -> String {
     );
     let _ = writeln!(out, "  <title>{} · score over time</title>", escape(&report.problem));
     let _ = writeln!(out, r##"  <rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>"##);
-    for threshold in [0_u32, 50, 70, 85, 100] {
-        let dash = if threshold == 0 || threshold == 100 { "" } else { r#" stroke-dasharray="4 3""# };
-        let _ = writeln!(
-            out,
-            r##"  <line x1="{LEFT}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="#cccccc"{dash}/><text x="{:.1}" y="{:.1}" text-anchor="end" fill="#666666">{threshold}</text>"##,
-            WIDTH - RIGHT,
-            LEFT - 4.0,
-            y(f64::from(threshold)) + 3.0,
-            y = y(f64::from(threshold)),
-        );
-    }
-    for stage in report.stages.iter().skip(1) {
-        if let Some(at) = stage.at_secs {
-            let _ = writeln!(
-                out,
-                r##"  <line class="stage" x1="{x:.1}" y1="{TOP}" x2="{x:.1}" y2="{:.1}" stroke="#8888cc"/><text x="{:.1}" y="{:.1}" fill="#4444aa">{}</text>"##,
-                HEIGHT - BOTTOM,
-                x(at) + 3.0,
-                TOP + 9.0,
-                escape(&stage.id),
-                x = x(at),
-            );
-        }
-    }
+    thresholds(&mut out);
+    stage_markers(&mut out, report, span);
     let end = span / 60.0;
     let _ = writeln!(
         out,
@@ -77,8 +53,57 @@ pub fn svg(report: &SessionReport) -> String {
         WIDTH - RIGHT,
         HEIGHT - 8.0
     );
+    score_line(&mut out, report, span);
+    out.push_str("</svg>\n");
+    out
+}
+
+/// The chart's x for `secs` into a session drawn across `span` seconds.
+fn x_at(secs: f64, span: f64) -> f64 {
+    LEFT + (WIDTH - LEFT - RIGHT) * secs / span
+}
+
+/// The chart's y for a total out of 100.
+fn y_at(total: f64) -> f64 {
+    TOP + (HEIGHT - TOP - BOTTOM) * (1.0 - total.clamp(0.0, 100.0) / 100.0)
+}
+
+/// The horizontal lines at 0 and 100 and, dashed, at the band thresholds, each labelled.
+fn thresholds(out: &mut String) {
+    for threshold in [0_u32, 50, 70, 85, 100] {
+        let dash = if threshold == 0 || threshold == 100 { "" } else { r#" stroke-dasharray="4 3""# };
+        let _ = writeln!(
+            out,
+            r##"  <line x1="{LEFT}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="#cccccc"{dash}/><text x="{:.1}" y="{:.1}" text-anchor="end" fill="#666666">{threshold}</text>"##,
+            WIDTH - RIGHT,
+            LEFT - 4.0,
+            y_at(f64::from(threshold)) + 3.0,
+            y = y_at(f64::from(threshold)),
+        );
+    }
+}
+
+/// A labelled vertical line where each follow-up stage was revealed.
+fn stage_markers(out: &mut String, report: &SessionReport, span: f64) {
+    for stage in report.stages.iter().skip(1) {
+        if let Some(at) = stage.at_secs {
+            let _ = writeln!(
+                out,
+                r##"  <line class="stage" x1="{x:.1}" y1="{TOP}" x2="{x:.1}" y2="{:.1}" stroke="#8888cc"/><text x="{:.1}" y="{:.1}" fill="#4444aa">{}</text>"##,
+                HEIGHT - BOTTOM,
+                x_at(at, span) + 3.0,
+                TOP + 9.0,
+                escape(&stage.id),
+                x = x_at(at, span),
+            );
+        }
+    }
+}
+
+/// The totals joined by a line (when there are two or more), and a point with a tooltip for each grade.
+fn score_line(out: &mut String, report: &SessionReport, span: f64) {
     let coordinates: Vec<String> =
-        report.timeline.iter().map(|p| format!("{:.1},{:.1}", x(p.at_secs), y(p.total))).collect();
+        report.timeline.iter().map(|p| format!("{:.1},{:.1}", x_at(p.at_secs, span), y_at(p.total))).collect();
     if coordinates.len() > 1 {
         let _ = writeln!(
             out,
@@ -90,15 +115,13 @@ pub fn svg(report: &SessionReport) -> String {
         let _ = writeln!(
             out,
             r##"  <circle cx="{:.1}" cy="{:.1}" r="3" fill="#2266cc"><title>{} {} {}/100</title></circle>"##,
-            x(point.at_secs),
-            y(point.total),
+            x_at(point.at_secs, span),
+            y_at(point.total),
             minutes(point.at_secs),
             escape(&point.stage),
             points(point.total)
         );
     }
-    out.push_str("</svg>\n");
-    out
 }
 
 fn escape(text: &str) -> String {
@@ -120,46 +143,58 @@ pub fn markdown(report: &SessionReport, chart: Option<&str>) -> String {
         report.time_box_minutes,
         revealed.join(", ")
     );
+    timeline(&mut out, report, chart);
+    final_rubric(&mut out, report);
+    notes(&mut out, report);
+    out
+}
+
+/// The timeline section: the sparkline, the chart, and a row per grade with its areas and failing cases.
+fn timeline(out: &mut String, report: &SessionReport, chart: Option<&str>) {
     let _ = writeln!(out, "## Timeline\n");
     if report.timeline.is_empty() {
         let _ = writeln!(out, "No grade ran.\n");
-    } else {
-        let _ = writeln!(out, "Score over time: `{}`\n", sparkline(&totals(&report.timeline)));
-        if let Some(chart) = chart {
-            let _ = writeln!(out, "![score over time]({chart})\n");
-        }
-        let titles: Vec<&str> = Area::ALL.iter().map(|a| a.title()).collect();
-        let _ = writeln!(out, "| time | stage | trigger | total | band | {} | failing |", titles.join(" | "));
-        let _ = writeln!(out, "|---|---|---|--:|---|{}---|", "--:|".repeat(Area::ALL.len()));
-        for point in &report.timeline {
-            let areas: Vec<String> = Area::ALL
-                .iter()
-                .map(|&area| {
-                    point
-                        .areas
-                        .iter()
-                        .find(|a| a.area == area)
-                        .map_or_else(String::new, |a| format!("{}/{}", points(a.points), a.max))
-                })
-                .collect();
-            let failing = if point.verdict == "graded" { point.failed.join(", ") } else { point.verdict.clone() };
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} | {} | {} | {} |",
-                minutes(point.at_secs),
-                cell(&point.stage),
-                match point.trigger {
-                    crate::session::Trigger::Key => "key",
-                    crate::session::Trigger::Change => "change",
-                },
-                points(point.total),
-                point.band.title(),
-                areas.join(" | "),
-                cell(&failing)
-            );
-        }
-        out.push('\n');
+        return;
     }
+    let _ = writeln!(out, "Score over time: `{}`\n", sparkline(&totals(&report.timeline)));
+    if let Some(chart) = chart {
+        let _ = writeln!(out, "![score over time]({chart})\n");
+    }
+    let titles: Vec<&str> = Area::ALL.iter().map(|a| a.title()).collect();
+    let _ = writeln!(out, "| time | stage | trigger | total | band | {} | failing |", titles.join(" | "));
+    let _ = writeln!(out, "|---|---|---|--:|---|{}---|", "--:|".repeat(Area::ALL.len()));
+    for point in &report.timeline {
+        let areas: Vec<String> = Area::ALL
+            .iter()
+            .map(|&area| {
+                point
+                    .areas
+                    .iter()
+                    .find(|a| a.area == area)
+                    .map_or_else(String::new, |a| format!("{}/{}", points(a.points), a.max))
+            })
+            .collect();
+        let failing = if point.verdict == "graded" { point.failed.join(", ") } else { point.verdict.clone() };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            minutes(point.at_secs),
+            cell(&point.stage),
+            match point.trigger {
+                crate::session::Trigger::Key => "key",
+                crate::session::Trigger::Change => "change",
+            },
+            points(point.total),
+            point.band.title(),
+            areas.join(" | "),
+            cell(&failing)
+        );
+    }
+    out.push('\n');
+}
+
+/// The final rubric section: the last grade's areas, total and band in words.
+fn final_rubric(out: &mut String, report: &SessionReport) {
     let _ = writeln!(out, "## Final rubric\n");
     match &report.scorecard {
         None => {
@@ -176,6 +211,10 @@ pub fn markdown(report: &SessionReport, chart: Option<&str>) -> String {
             }
         }
     }
+}
+
+/// The notes section: timed notes as a list, the notes file's text as written.
+fn notes(out: &mut String, report: &SessionReport) {
     let _ = writeln!(out, "## Notes\n");
     if report.notes.is_empty() {
         let _ = writeln!(out, "(none)");
@@ -190,7 +229,6 @@ pub fn markdown(report: &SessionReport, chart: Option<&str>) -> String {
             }
         }
     }
-    out
 }
 
 fn cell(text: &str) -> String {
