@@ -10,9 +10,9 @@ use crate::error::{Error, ProblemError, Result};
 use crate::layout::Layout;
 use crate::problem::Problem;
 use crate::screen;
+use crate::target::{self, Packages};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, Ordering};
 use tempfile::TempDir;
 
 /// Crates a candidate may depend on (they are in the pinned lock file, so offline builds resolve them).
@@ -24,17 +24,14 @@ const MAX_SOURCE_FILES: usize = 500;
 /// Folders of the candidate crate that are copied.
 const COPIED_DIRS: [&str; 2] = ["src", "tests"];
 
-static JOBS: AtomicU32 = AtomicU32::new(0);
-
 /// A prepared job directory (deleted when dropped).
 #[derive(Debug)]
 pub struct Job {
     dir: TempDir,
-    /// Package and binary name of this job's runner; unique so concurrent jobs never share a binary path.
+    /// Package and binary name of this job's runner, unique to the job in the shared target dir (see [`target`]).
     pub runner: String,
-    /// Package name of this job's copy of the candidate (its library is always `candidate`). Unique, because cargo
-    /// hashes path packages relative to the workspace root: two jobs' `candidate` packages would otherwise share
-    /// artifact names in the shared target dir, and one job could link the other's freshly "up to date" library.
+    /// Package name of this job's copy of the candidate (its library is always [`target::CANDIDATE_LIB`]), unique to
+    /// the job in the shared target dir: another job's "up to date" library is never linked.
     pub candidate_package: String,
     /// The candidate's Rust edition (its Cargo.toml's, else 2024).
     pub edition: String,
@@ -162,12 +159,10 @@ pub fn prepare(layout: &Layout, problem: &Problem, candidate: &Path) -> Result<s
         Err(rejection) => return Ok(Err(rejection)),
     };
     let dir = tempfile::Builder::new()
-        .prefix(&format!("{}{}-", crate::leftovers::JOB_PREFIX, std::process::id()))
+        .prefix(&target::job_dir_prefix())
         .tempdir()
         .map_err(|e| Error::io("create", "a temp dir", e))?;
-    let id = JOBS.fetch_add(1, Ordering::Relaxed);
-    let runner = format!("runner_{}_{id}", std::process::id());
-    let candidate_package = format!("candidate_{}_{id}", std::process::id());
+    let Packages { candidate: candidate_package, runner } = Packages::next();
     let edition = dependencies.edition.clone().unwrap_or_else(|| "2024".to_owned());
     let reference = canonical(&layout.solutions_dir(&problem.slug).join("reference"))?;
     let suite = canonical(&problem.suite_path())?;
