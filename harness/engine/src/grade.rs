@@ -350,12 +350,10 @@ fn build_verdict(layout: &Layout, problem: &Problem, job: &Job, build: &Build) -
     if !candidate_errors.is_empty() {
         return Ok(Some(Verdict::CompileError { diagnostics: quote(candidate_errors) }));
     }
-    let reference = layout.solutions_dir(&problem.slug).join("reference");
-    let reference_target = job::package_name(&reference.join("Cargo.toml"))?.replace('-', "_");
-    let reference_errors = build.errors_for(&reference_target);
+    let reference_errors = build.errors_for(&job.reference.target());
     if !reference_errors.is_empty() {
         return Err(ProblemError::new(
-            reference,
+            layout.reference_dir(&problem.slug),
             None,
             format!("the reference does not compile:\n{}", quote(reference_errors)),
         )

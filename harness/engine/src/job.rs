@@ -6,9 +6,9 @@
 //! the job or is visible to the build; in the runner phase the real runner is compiled against the candidate's
 //! (then up to date) library, with the suite and reference visible and no candidate source compiled.
 
-use crate::error::{Error, ProblemError, Result};
+use crate::error::{Error, Result};
 use crate::layout::Layout;
-use crate::problem::Problem;
+use crate::problem::{Problem, Reference};
 use crate::screen;
 use crate::target::{self, Packages};
 use std::fmt::Write;
@@ -33,6 +33,8 @@ pub struct Job {
     /// Package name of this job's copy of the candidate (its library is always [`target::CANDIDATE_LIB`]), unique to
     /// the job in the shared target dir: another job's "up to date" library is never linked.
     pub candidate_package: String,
+    /// The problem's reference (its manifest read once), which the real runner depends on.
+    pub reference: Reference,
     /// The candidate's Rust edition (its Cargo.toml's, else 2024).
     pub edition: String,
     suite: PathBuf,
@@ -164,7 +166,7 @@ pub fn prepare(layout: &Layout, problem: &Problem, candidate: &Path) -> Result<s
         .map_err(|e| Error::io("create", "a temp dir", e))?;
     let Packages { candidate: candidate_package, runner } = Packages::next();
     let edition = dependencies.edition.clone().unwrap_or_else(|| "2024".to_owned());
-    let reference = canonical(&layout.solutions_dir(&problem.slug).join("reference"))?;
+    let reference = layout.reference(&problem.slug)?;
     let suite = canonical(&problem.suite_path())?;
     let support = canonical(&layout.support_crate())?;
     let lock_file = layout.lock_file();
@@ -173,13 +175,14 @@ pub fn prepare(layout: &Layout, problem: &Problem, candidate: &Path) -> Result<s
     let job = Job {
         dir,
         stub: runners.stub(&support)?,
-        runner_files: runners.real(&support)?,
+        runner_files: runners.real(&support),
         runner,
         candidate_package,
         edition,
         lock,
         public: support_workspace(&support),
-        hidden: vec![suite.parent().unwrap_or(&suite).to_path_buf(), reference],
+        hidden: vec![suite.parent().unwrap_or(&suite).to_path_buf(), reference.dir.clone()],
+        reference,
         suite,
     };
 
@@ -209,14 +212,13 @@ pub fn prepare(layout: &Layout, problem: &Problem, candidate: &Path) -> Result<s
 struct Runners<'a> {
     name: &'a str,
     candidate: &'a str,
-    reference: &'a Path,
+    reference: &'a Reference,
     suite: &'a Path,
 }
 
 impl Runners<'_> {
     /// The runner phase's crate: the hidden suite, run through the support library's protocol.
-    fn real(&self, support: &Path) -> Result<RunnerFiles> {
-        let reference_package = package_name(&self.reference.join("Cargo.toml"))?;
+    fn real(&self, support: &Path) -> RunnerFiles {
         let manifest = format!(
             "[package]\nname = {name}\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
              [dependencies]\ncandidate = {{ path = \"../candidate\", package = {candidate} }}\n\
@@ -224,8 +226,8 @@ impl Runners<'_> {
              harness-support = {{ path = {support} }}\n",
             name = toml_str(self.name),
             candidate = toml_str(self.candidate),
-            reference = toml_str(&self.reference.to_string_lossy()),
-            reference_package = toml_str(&reference_package),
+            reference = toml_str(&self.reference.dir.to_string_lossy()),
+            reference_package = toml_str(&self.reference.package),
             support = toml_str(&support.to_string_lossy()),
         );
         let main = format!(
@@ -234,14 +236,14 @@ impl Runners<'_> {
              fn main() -> std::process::ExitCode {{\n    harness_support::main(suite::cases())\n}}\n",
             suite = self.suite.to_string_lossy(),
         );
-        Ok(RunnerFiles { manifest, main })
+        RunnerFiles { manifest, main }
     }
 
     /// The candidate phase's stand-in: the real runner's dependencies with the reference's own dependencies in place
     /// of the reference, so features unify as they will in the runner phase and the candidate's library built now is
     /// the one the runner phase links (cargo then finds it up to date and compiles no candidate source there).
     fn stub(&self, support: &Path) -> Result<RunnerFiles> {
-        let mut dependencies = dependencies(&read_manifest(&self.reference.join("Cargo.toml"))?);
+        let mut dependencies = self.reference.dependencies.clone();
         let entry = |pairs: &[(&str, &str)]| {
             toml::Value::Table(pairs.iter().map(|(k, v)| ((*k).to_owned(), toml::Value::from(*v))).collect())
         };
@@ -368,27 +370,6 @@ fn candidate_manifest(package: &str, deps: &Dependencies) -> String {
 
 fn lines(items: &[String]) -> String {
     items.iter().flat_map(|l| [l.as_str(), "\n"]).collect()
-}
-
-/// A crate manifest of the problem bank (a reference's), parsed; one that does not parse is a broken problem.
-pub fn read_manifest(path: &Path) -> Result<toml::Table> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
-    Ok(toml::from_str(&text).map_err(|e| ProblemError::new(path, None, e.message().trim()))?)
-}
-
-/// A manifest's `[dependencies]` (empty when it has none).
-pub fn dependencies(manifest: &toml::Table) -> toml::Table {
-    manifest.get("dependencies").and_then(toml::Value::as_table).cloned().unwrap_or_default()
-}
-
-/// The `[package] name` of a crate manifest.
-pub fn package_name(manifest: &Path) -> Result<String> {
-    read_manifest(manifest)?
-        .get("package")
-        .and_then(|p| p.get("name"))
-        .and_then(|n| n.as_str())
-        .map(str::to_owned)
-        .ok_or_else(|| Error::Harness(format!("failed to find [package] name in {}", manifest.display())))
 }
 
 struct CopyBudget {

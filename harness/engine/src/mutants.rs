@@ -4,7 +4,6 @@
 //! catches is the figure; the survivors are listed so an author can add the case that kills them.
 
 use crate::error::{Error, Result};
-use crate::job;
 use crate::layout::Layout;
 use crate::problem::{EquivalentMutant, Problem};
 use harness_sandbox::process::{self, Exit, Limits};
@@ -110,15 +109,12 @@ fn split_equivalent(survivors: Vec<String>, declared: &[EquivalentMutant]) -> (V
 /// hidden suite (minus scaling and memory cases, which measure cost, not behaviour), with the untouched reference
 /// as `reference`.
 fn subject(layout: &Layout, problem: &Problem, dir: &Path) -> Result<PathBuf> {
-    let reference = layout.solutions_dir(&problem.slug).join("reference");
-    let manifest_path = reference.join("Cargo.toml");
-    let manifest = job::read_manifest(&manifest_path)?;
-    let edition =
-        manifest.get("package").and_then(|p| p.get("edition")).and_then(toml::Value::as_str).unwrap_or("2024");
+    let reference = layout.reference(&problem.slug)?;
+    let edition = reference.edition.as_deref().unwrap_or("2024");
     // The reference's own dependencies, one inline `name = value` line each (a nested table would be rendered as a
     // `[name]` header and land outside `[dependencies]`).
     let mut dependencies = String::new();
-    for (name, value) in &job::dependencies(&manifest) {
+    for (name, value) in &reference.dependencies {
         let _ = writeln!(dependencies, "{name} = {value}");
     }
     let quoted = |p: &Path| toml::Value::String(p.to_string_lossy().into_owned()).to_string();
@@ -128,12 +124,12 @@ fn subject(layout: &Layout, problem: &Problem, dir: &Path) -> Result<PathBuf> {
          [dev-dependencies]\nreference = {{ path = {reference}, package = {package} }}\n\
          harness-support = {{ path = {support} }}\n\n\
          [[test]]\nname = \"hidden\"\npath = \"tests/hidden.rs\"\nharness = false\n\n[workspace]\n",
-        reference = quoted(&reference),
-        package = toml::Value::String(job::package_name(&manifest_path)?),
+        reference = quoted(&reference.dir),
+        package = toml::Value::String(reference.package.clone()),
         support = quoted(&layout.support_crate()),
     );
     let subject = dir.join("subject");
-    copy_dir(&reference.join("src"), &subject.join("src"))?;
+    copy_dir(&reference.dir.join("src"), &subject.join("src"))?;
     write(&subject.join("Cargo.toml"), &generated)?;
     write(
         &subject.join("tests").join("hidden.rs"),
