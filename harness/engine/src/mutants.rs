@@ -3,14 +3,15 @@
 //! edge-case cases against each mutant, with the untouched reference as the oracle. The share of mutants the suite
 //! catches is the figure; the survivors are listed so an author can add the case that kills them.
 
+use crate::cargo::Toolchain;
 use crate::error::{Error, Result};
 use crate::job::{self, table};
 use crate::layout::Layout;
 use crate::problem::{EquivalentMutant, Problem, Reference};
-use harness_sandbox::process::{self, Exit, Limits};
+use harness_sandbox::process::{Exit, Limits};
 use serde::Serialize;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
 /// Longest a whole cargo-mutants run of one problem may take.
@@ -50,18 +51,14 @@ pub fn score(layout: &Layout, problem: &Problem) -> Result<MutationScore> {
         .map_err(|e| Error::io("create", "a temp dir", e))?;
     let subject = subject(layout, problem, dir.path())?;
     let out = dir.path().join("out");
-    let mut command = Command::new("cargo");
-    command
-        .arg("mutants")
-        .arg("--dir")
-        .arg(&subject)
-        .arg("--output")
-        .arg(&out)
-        .args(["--no-shuffle", "--jobs", "1", "--timeout", &MUTANT_TIMEOUT_SECS.to_string(), "--cargo-arg=--offline"])
-        .args(["--", "--test", "hidden"]);
-    let limits = Limits::tool(RUN_TIMEOUT, 64 << 10);
-    let done =
-        process::run(command, limits, None).map_err(|e| Error::Harness(format!("failed to run cargo mutants: {e}")))?;
+    let timeout = MUTANT_TIMEOUT_SECS.to_string();
+    let mut args: Vec<OsString> =
+        vec!["mutants".into(), "--dir".into(), subject.into(), "--output".into(), out.clone().into()];
+    let options = ["--no-shuffle", "--jobs", "1", "--timeout", &timeout, "--cargo-arg=--offline"];
+    args.extend(options.into_iter().chain(["--", "--test", "hidden"]).map(OsString::from));
+    let done = Toolchain::detect()?
+        .run_cargo(&args, Limits::tool(RUN_TIMEOUT, 64 << 10))
+        .map_err(|e| Error::Harness(format!("failed to run cargo mutants: {e}")))?;
     let found = out.join("mutants.out");
     if !found.join("outcomes.json").is_file() {
         let why = match done.exit {
