@@ -1,13 +1,15 @@
 //! The one owner of toolchain invocations: release, offline cargo builds and clippy runs in the shared target dir,
 //! each inside the sandbox and seeing only the toolchain, cargo's registry, the job, the target dir and the paths
 //! its phase allows, read through cargo's JSON messages (compiler diagnostics by target, artifacts with their
-//! executables), and `rustfmt --check` from the same toolchain.
+//! executables), and `rustfmt --check` from the same toolchain; `cargo` subcommands that drive builds of the bank's own
+//! code (cargo-mutants) on the host. Every tool runs through the process owner (`harness_sandbox::process`), with a
+//! timeout.
 
 use crate::error::{Error, Result};
-use harness_sandbox::process::{self, Exit, Limits};
+use harness_sandbox::process::{self, Exit, Finished, Limits};
 use harness_sandbox::{Access, Sandbox};
 use serde::Deserialize;
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
@@ -36,6 +38,33 @@ impl Toolchain {
     fn cargo(&self) -> PathBuf {
         Some(self.bin("cargo")).filter(|p| p.is_file()).unwrap_or_else(|| PathBuf::from("cargo"))
     }
+
+    /// `cargo args…` of this toolchain on the host, outside the sandbox, with the harness's environment and `RUSTC`
+    /// set to this toolchain's rustc: for cargo subcommands that build the bank's own code (cargo-mutants), under
+    /// `limits`.
+    pub fn run_cargo(&self, args: &[OsString], limits: Limits) -> std::io::Result<Finished> {
+        let rustc = self.bin("rustc");
+        let env: Vec<(&str, &OsStr)> = if rustc.is_file() { vec![("RUSTC", rustc.as_os_str())] } else { Vec::new() };
+        run_on_host(&self.cargo(), args, &env, limits)
+    }
+}
+
+/// Longest `rustc --print sysroot` may take (a rustup proxy may first install the toolchain it is asked for).
+const PROBE_TIMEOUT: Duration = Duration::from_secs(300);
+/// Bytes kept of a probe's stdout and stderr.
+const PROBE_OUTPUT: usize = 64 << 10;
+
+/// Runs `program args…` on the host (not in the sandbox: the toolchain itself, on the harness's or the bank's code)
+/// with the harness's environment plus `env`, through the process owner: own session, timeout, capped output.
+fn run_on_host(
+    program: &Path,
+    args: &[impl AsRef<OsStr>],
+    env: &[(&str, &OsStr)],
+    limits: Limits,
+) -> std::io::Result<Finished> {
+    let mut command = Command::new(program);
+    command.args(args).envs(env.iter().copied());
+    process::run(command, limits, None)
 }
 
 fn find_toolchain() -> std::result::Result<Toolchain, String> {
@@ -44,18 +73,23 @@ fn find_toolchain() -> std::result::Result<Toolchain, String> {
         .map(PathBuf::from)
         .or(beside_cargo.filter(|p| p.is_file()))
         .unwrap_or_else(|| PathBuf::from("rustc"));
-    let out = Command::new(&rustc)
-        .args(["--print", "sysroot"])
-        .output()
+    let out = run_on_host(&rustc, &["--print", "sysroot"], &[], Limits::tool(PROBE_TIMEOUT, PROBE_OUTPUT))
         .map_err(|e| format!("failed to run {} (is Rust installed?): {e}", rustc.display()))?;
-    if !out.status.success() {
+    if out.exit == Exit::TimedOut {
+        return Err(format!(
+            "failed to find the Rust toolchain: `{} --print sysroot` did not finish within {}s",
+            rustc.display(),
+            PROBE_TIMEOUT.as_secs()
+        ));
+    }
+    if !out.success() {
         return Err(format!(
             "failed to find the Rust toolchain: `{} --print sysroot` failed: {}",
             rustc.display(),
-            String::from_utf8_lossy(&out.stderr).trim()
+            out.stderr.text.trim()
         ));
     }
-    let sysroot = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    let sysroot = PathBuf::from(out.stdout.text.trim());
     let cargo_home = std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
@@ -226,10 +260,11 @@ impl Cargo {
     /// change the code. rustfmt is taken from cargo's toolchain (next to `$CARGO`), else from `PATH`.
     pub fn rustfmt(&self, roots: &[PathBuf], config: &Path, edition: &str) -> Formatting {
         let rustfmt = Some(self.toolchain.bin("rustfmt")).filter(|p| p.is_file()).unwrap_or_else(|| "rustfmt".into());
-        let mut command = Command::new(&rustfmt);
-        command.args(["--check", "--color", "never", "--edition", edition, "--config-path"]).arg(config).args(roots);
-        let limits = Limits::tool(self.timeout, 4 << 20);
-        let done = match process::run(command, limits, None) {
+        let mut args: Vec<&OsStr> =
+            ["--check", "--color", "never", "--edition", edition, "--config-path"].map(OsStr::new).into();
+        args.push(config.as_os_str());
+        args.extend(roots.iter().map(PathBuf::as_path).map(Path::as_os_str));
+        let done = match run_on_host(&rustfmt, &args, &[], Limits::tool(self.timeout, 4 << 20)) {
             Ok(done) => done,
             Err(e) => return Formatting::Unavailable(format!("rustfmt is not available ({e})")),
         };

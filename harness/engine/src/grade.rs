@@ -143,7 +143,7 @@ pub fn grade(layout: &Layout, problem: &Problem, candidate: &Path, options: Opti
         return Err(Error::Usage(format!("failed to find the candidate folder {}", candidate.display())));
     }
     // What grades of harness processes that are gone left behind (a killed grade never cleans up).
-    crate::leftovers::sweep_once(&layout.target_dir(), &std::env::temp_dir());
+    crate::target::sweep_once(&layout.target_dir(), &std::env::temp_dir());
     let meter = Meter::detect()?;
     grade.meter = meter.unit();
     let jail = Jail::new(Sandbox::detect(options.allow_unsandboxed)?)?;
@@ -163,7 +163,7 @@ pub fn grade(layout: &Layout, problem: &Problem, candidate: &Path, options: Opti
     let candidate_scope = job.visible(Phase::Candidate);
     let scope = Scope { workspace: job.root(), readable: &candidate_scope };
     // Registered before any early return, so a failed build's candidate artifacts are removed too.
-    let mut cleanup = Cleanup { layout, job: &job, builds: Vec::new() };
+    let mut cleanup = crate::target::Cleanup::new(layout.target_dir(), &job.candidate_package, &job.runner);
     let started = Stopwatch::start();
     let built = build(&cargo, layout, problem, &job, &candidate_scope, &mut cleanup.builds);
     grade.timings.build_secs = started.secs();
@@ -364,12 +364,10 @@ fn build_verdict(layout: &Layout, problem: &Problem, job: &Job, build: &Build) -
     if !candidate_errors.is_empty() {
         return Ok(Some(Verdict::CompileError { diagnostics: quote(candidate_errors) }));
     }
-    let reference = layout.solutions_dir(&problem.slug).join("reference");
-    let reference_target = job::package_name(&reference.join("Cargo.toml"))?.replace('-', "_");
-    let reference_errors = build.errors_for(&reference_target);
+    let reference_errors = build.errors_for(&job.reference.target());
     if !reference_errors.is_empty() {
         return Err(ProblemError::new(
-            reference,
+            layout.reference_dir(&problem.slug),
             None,
             format!("the reference does not compile:\n{}", quote(reference_errors)),
         )
@@ -413,53 +411,6 @@ fn cap(text: &str) -> String {
     }
     let end = (0..=MAX_DIAGNOSTIC_BYTES).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
     format!("{}\n… ({} more bytes of compiler output)", &text[..end], text.len() - end)
-}
-
-/// Removes this job's candidate and runner artifacts from the shared target dir when the grade is done, so the
-/// shared dir keeps only what is reused (dependencies, the reference, the support library).
-struct Cleanup<'a> {
-    layout: &'a Layout,
-    job: &'a Job,
-    builds: Vec<Build>,
-}
-
-impl Drop for Cleanup<'_> {
-    fn drop(&mut self) {
-        let release = self.layout.target_dir().join("release");
-        // Fingerprints are named after packages (unique to this job), artifacts after targets plus a hash.
-        let mut prefixes = vec![self.job.runner.clone(), self.job.candidate_package.clone()];
-        // A failed compile reports no artifact but leaves its dep-info; its fingerprint folder still names the hash.
-        let fingerprints = release.join(".fingerprint");
-        for entry in std::fs::read_dir(&fingerprints).into_iter().flatten().filter_map(std::result::Result::ok) {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if let Some(hash) = name.strip_prefix(&format!("{}-", self.job.candidate_package)) {
-                prefixes.push(format!("candidate-{hash}"));
-                prefixes.push(format!("libcandidate-{hash}"));
-            }
-        }
-        for artifact in self.builds.iter().flat_map(|b| &b.artifacts).filter(|a| a.target == "candidate") {
-            for file in artifact.filenames.iter().chain(&artifact.executable) {
-                let Some(stem) = file.file_stem().and_then(|s| s.to_str()) else { continue };
-                if let Some((_, hash)) = stem.rsplit_once('-') {
-                    prefixes.push(format!("candidate-{hash}"));
-                    prefixes.push(format!("libcandidate-{hash}"));
-                }
-            }
-        }
-        for dir in [release.clone(), release.join("deps"), release.join(".fingerprint")] {
-            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
-            for entry in entries.filter_map(std::result::Result::ok) {
-                let name = entry.file_name().to_string_lossy().into_owned();
-                let mine = prefixes
-                    .iter()
-                    .any(|p| name == *p || name.starts_with(&format!("{p}.")) || name.starts_with(&format!("{p}-")));
-                if mine {
-                    let path = entry.path();
-                    let _ = if path.is_dir() { std::fs::remove_dir_all(&path) } else { std::fs::remove_file(&path) };
-                }
-            }
-        }
-    }
 }
 
 #[cfg(test)]

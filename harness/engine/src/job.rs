@@ -6,13 +6,12 @@
 //! the job or is visible to the build; in the runner phase the real runner is compiled against the candidate's
 //! (then up to date) library, with the suite and reference visible and no candidate source compiled.
 
-use crate::error::{Error, ProblemError, Result};
+use crate::error::{Error, Result};
 use crate::layout::Layout;
-use crate::problem::Problem;
+use crate::problem::{Problem, Reference};
 use crate::screen;
-use std::fmt::Write;
+use crate::target::{self, Packages};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, Ordering};
 use tempfile::TempDir;
 
 /// Crates a candidate may depend on (they are in the pinned lock file, so offline builds resolve them).
@@ -24,18 +23,17 @@ const MAX_SOURCE_FILES: usize = 500;
 /// Folders of the candidate crate that are copied.
 const COPIED_DIRS: [&str; 2] = ["src", "tests"];
 
-static JOBS: AtomicU32 = AtomicU32::new(0);
-
 /// A prepared job directory (deleted when dropped).
 #[derive(Debug)]
 pub struct Job {
     dir: TempDir,
-    /// Package and binary name of this job's runner; unique so concurrent jobs never share a binary path.
+    /// Package and binary name of this job's runner, unique to the job in the shared target dir (see [`target`]).
     pub runner: String,
-    /// Package name of this job's copy of the candidate (its library is always `candidate`). Unique, because cargo
-    /// hashes path packages relative to the workspace root: two jobs' `candidate` packages would otherwise share
-    /// artifact names in the shared target dir, and one job could link the other's freshly "up to date" library.
+    /// Package name of this job's copy of the candidate (its library is always [`target::CANDIDATE_LIB`]), unique to
+    /// the job in the shared target dir: another job's "up to date" library is never linked.
     pub candidate_package: String,
+    /// The problem's reference (its manifest read once), which the real runner depends on.
+    pub reference: Reference,
     /// The candidate's Rust edition (its Cargo.toml's, else 2024).
     pub edition: String,
     suite: PathBuf,
@@ -162,77 +160,76 @@ pub fn prepare(layout: &Layout, problem: &Problem, candidate: &Path) -> Result<s
         Err(rejection) => return Ok(Err(rejection)),
     };
     let dir = tempfile::Builder::new()
-        .prefix(&format!("{}{}-", crate::leftovers::JOB_PREFIX, std::process::id()))
+        .prefix(&target::job_dir_prefix())
         .tempdir()
         .map_err(|e| Error::io("create", "a temp dir", e))?;
-    let id = JOBS.fetch_add(1, Ordering::Relaxed);
-    let runner = format!("runner_{}_{id}", std::process::id());
-    let candidate_package = format!("candidate_{}_{id}", std::process::id());
-    let edition = dependencies.edition.clone().unwrap_or_else(|| "2024".to_owned());
-    let reference = canonical(&layout.solutions_dir(&problem.slug).join("reference"))?;
+    let packages = Packages::next();
+    let reference = layout.reference(&problem.slug)?;
     let suite = canonical(&problem.suite_path())?;
     let support = canonical(&layout.support_crate())?;
     let lock_file = layout.lock_file();
     let lock = std::fs::read(&lock_file).map_err(|e| Error::io("read", &lock_file, e))?;
-    let runners = Runners { name: &runner, candidate: &candidate_package, reference: &reference, suite: &suite };
+    let runners = Runners { packages: &packages, reference: &reference, suite: &suite, support: &support };
     let job = Job {
         dir,
-        stub: runners.stub(&support)?,
-        runner_files: runners.real(&support)?,
-        runner,
-        candidate_package,
-        edition,
+        stub: runners.stub()?,
+        runner_files: runners.real()?,
+        edition: dependencies.edition.clone().unwrap_or_else(|| "2024".to_owned()),
         lock,
         public: support_workspace(&support),
-        hidden: vec![suite.parent().unwrap_or(&suite).to_path_buf(), reference],
+        hidden: vec![suite.parent().unwrap_or(&suite).to_path_buf(), reference.dir.clone()],
+        reference,
         suite,
+        runner: packages.runner,
+        candidate_package: packages.candidate,
     };
-
-    let candidate_dir = job.root().join("candidate");
-    let mut budget = CopyBudget { bytes: 0, files: 0 };
-    for sub in COPIED_DIRS {
-        let from = candidate.join(sub);
-        if from.is_dir() {
-            if let Err(rejection) = copy_tree(&from, &candidate_dir.join(sub), &mut budget)? {
-                return Ok(Err(rejection));
-            }
-        }
+    if let Err(rejection) = copy_candidate(candidate, &job.candidate_dir())? {
+        return Ok(Err(rejection));
     }
-    write(&candidate_dir.join("Cargo.toml"), &candidate_manifest(&job.candidate_package, &dependencies))?;
-
-    write(
-        &job.manifest(),
-        "[workspace]\nresolver = \"3\"\nmembers = [\"candidate\", \"runner\"]\n\n\
-         [profile.release]\noverflow-checks = true\n",
-    )?;
+    write(&job.candidate_dir().join("Cargo.toml"), &candidate_manifest(&job.candidate_package, &dependencies)?)?;
+    write(&job.manifest(), &workspace_manifest()?)?;
     job.enter(Phase::Candidate)?;
     write(&job.rustfmt_config(), &rustfmt_config(candidate))?;
     Ok(Ok(job))
 }
 
+/// Copies the candidate's [`COPIED_DIRS`] into `to` (see [`copy_tree`]).
+fn copy_candidate(candidate: &Path, to: &Path) -> Result<std::result::Result<(), Rejection>> {
+    let mut budget = CopyBudget { bytes: 0, files: 0 };
+    for sub in COPIED_DIRS {
+        let from = candidate.join(sub);
+        if from.is_dir() {
+            if let Err(rejection) = copy_tree(&from, &to.join(sub), &mut budget)? {
+                return Ok(Err(rejection));
+            }
+        }
+    }
+    Ok(Ok(()))
+}
+
+/// The job's workspace: the candidate and the runner, released with overflow checks on.
+fn workspace_manifest() -> Result<String> {
+    let manifest = table([
+        ("workspace", table([("resolver", "3".into()), ("members", vec!["candidate", "runner"].into())]).into()),
+        ("profile", table([("release", table([("overflow-checks", true.into())]).into())]).into()),
+    ]);
+    render_manifest("Generated by the harness: the job's workspace.", &manifest)
+}
+
 /// What the two runners of a job are generated from.
 struct Runners<'a> {
-    name: &'a str,
-    candidate: &'a str,
-    reference: &'a Path,
+    packages: &'a Packages,
+    reference: &'a Reference,
     suite: &'a Path,
+    support: &'a Path,
 }
 
 impl Runners<'_> {
     /// The runner phase's crate: the hidden suite, run through the support library's protocol.
-    fn real(&self, support: &Path) -> Result<RunnerFiles> {
-        let reference_package = package_name(&self.reference.join("Cargo.toml"))?;
-        let manifest = format!(
-            "[package]\nname = {name}\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
-             [dependencies]\ncandidate = {{ path = \"../candidate\", package = {candidate} }}\n\
-             reference = {{ path = {reference}, package = {reference_package} }}\n\
-             harness-support = {{ path = {support} }}\n",
-            name = toml_str(self.name),
-            candidate = toml_str(self.candidate),
-            reference = toml_str(&self.reference.to_string_lossy()),
-            reference_package = toml_str(&reference_package),
-            support = toml_str(&support.to_string_lossy()),
-        );
+    fn real(&self) -> Result<RunnerFiles> {
+        let reference = path_dependency(&self.reference.dir.to_string_lossy(), Some(&self.reference.package));
+        let manifest =
+            self.manifest("Generated by the harness: the hidden suite's runner.", table([("reference", reference)]))?;
         let main = format!(
             "// Generated by the harness: the hidden suite, run through the support library's protocol.\n\
              #[path = {suite:?}]\nmod suite;\n\n\
@@ -245,27 +242,26 @@ impl Runners<'_> {
     /// The candidate phase's stand-in: the real runner's dependencies with the reference's own dependencies in place
     /// of the reference, so features unify as they will in the runner phase and the candidate's library built now is
     /// the one the runner phase links (cargo then finds it up to date and compiles no candidate source there).
-    fn stub(&self, support: &Path) -> Result<RunnerFiles> {
-        let mut dependencies = dependencies(&read_manifest(&self.reference.join("Cargo.toml"))?);
-        let entry = |pairs: &[(&str, &str)]| {
-            toml::Value::Table(pairs.iter().map(|(k, v)| ((*k).to_owned(), toml::Value::from(*v))).collect())
-        };
-        dependencies.insert("candidate".into(), entry(&[("path", "../candidate"), ("package", self.candidate)]));
-        dependencies.insert("harness-support".into(), entry(&[("path", &support.to_string_lossy())]));
-        let mut package = toml::Table::new();
-        package.insert("name".into(), self.name.into());
-        package.insert("version".into(), "0.1.0".into());
-        package.insert("edition".into(), "2024".into());
-        package.insert("publish".into(), false.into());
-        let mut manifest = toml::Table::new();
-        manifest.insert("package".into(), package.into());
-        manifest.insert("dependencies".into(), dependencies.into());
-        let manifest = toml::to_string(&manifest)
-            .map_err(|e| Error::Harness(format!("failed to write the stub runner's manifest: {e}")))?;
+    fn stub(&self) -> Result<RunnerFiles> {
+        let manifest = self.manifest(
+            "Generated by the harness: a stand-in runner while the candidate builds.",
+            self.reference.dependencies.clone(),
+        )?;
         let main = "// Generated by the harness: a stand-in while the candidate builds; nothing hidden is here.\n\
                     fn main() {}\n"
             .to_owned();
-        Ok(RunnerFiles { manifest: format!("# Generated by the harness.\n{manifest}"), main })
+        Ok(RunnerFiles { manifest, main })
+    }
+
+    /// A runner's manifest: `dependencies` besides the candidate and the support library, which both runners have.
+    fn manifest(&self, header: &str, mut dependencies: toml::Table) -> Result<String> {
+        dependencies.insert("candidate".into(), path_dependency("../candidate", Some(&self.packages.candidate)));
+        dependencies.insert("harness-support".into(), path_dependency(&self.support.to_string_lossy(), None));
+        let manifest = table([
+            ("package", package_table(&self.packages.runner, "2024").into()),
+            ("dependencies", dependencies.into()),
+        ]);
+        render_manifest(header, &manifest)
     }
 }
 
@@ -307,11 +303,11 @@ pub fn rustfmt_config(candidate: &Path) -> String {
     kept.to_string()
 }
 
-/// The candidate's dependencies that we keep, as TOML lines for `[dependencies]` and `[dev-dependencies]`.
+/// The candidate's dependencies that we keep (`[dependencies]` and `[dev-dependencies]`), and its edition.
 #[derive(Debug, Default)]
 struct Dependencies {
-    normal: Vec<String>,
-    dev: Vec<String>,
+    normal: toml::Table,
+    dev: toml::Table,
     edition: Option<String>,
 }
 
@@ -340,60 +336,74 @@ fn candidate_dependencies(candidate: &Path) -> std::result::Result<Dependencies,
                     ALLOWED_DEPENDENCIES.join(", ")
                 )));
             }
-            // The version comes from the pinned lock file; only features are taken from the candidate.
-            let mut line = format!("{name} = {{ version = \"*\"");
-            if let Some(features) = spec.get("features").and_then(|f| f.as_array()) {
-                let names: Vec<String> = features.iter().filter_map(|f| f.as_str()).map(toml_str).collect();
-                let _ = write!(line, ", features = [{}]", names.join(", "));
-            }
-            if let Some(default) = spec.get("default-features").and_then(toml::Value::as_bool) {
-                let _ = write!(line, ", default-features = {default}");
-            }
-            line.push_str(" }");
-            out.push(line);
+            out.insert(name.clone(), allowed_dependency(spec));
         }
     }
     Ok(deps)
 }
 
-fn candidate_manifest(package: &str, deps: &Dependencies) -> String {
-    format!(
-        "# Generated by the harness from the candidate's sources.\n[package]\nname = {package}\n\
-         version = \"0.1.0\"\nedition = {edition}\npublish = false\nbuild = false\nautobins = false\n\
-         autoexamples = false\nautobenches = false\n\n[lib]\nname = \"candidate\"\npath = \"src/lib.rs\"\n\n\
-         [dependencies]\n{normal}\n[dev-dependencies]\n{dev}\n\n\
-         # No `unsafe`: it is the candidate's only way at memory it was not handed (the runner's nonce, the reference).\n\
-         [lints.rust]\nunsafe_code = \"forbid\"\n",
-        package = toml_str(package),
-        edition = toml_str(deps.edition.as_deref().unwrap_or("2024")),
-        normal = lines(&deps.normal),
-        dev = lines(&deps.dev),
+/// An allowed dependency as the job declares it: any version (the pinned lock file decides), the candidate's features.
+fn allowed_dependency(spec: &toml::Value) -> toml::Value {
+    let mut entry = table([("version", "*".into())]);
+    if let Some(features) = spec.get("features").and_then(|f| f.as_array()) {
+        let names: Vec<&str> = features.iter().filter_map(|f| f.as_str()).collect();
+        entry.insert("features".into(), names.into());
+    }
+    if let Some(default) = spec.get("default-features").and_then(toml::Value::as_bool) {
+        entry.insert("default-features".into(), default.into());
+    }
+    entry.into()
+}
+
+/// The manifest of the job's copy of the candidate: its library as [`target::CANDIDATE_LIB`], its kept dependencies,
+/// no build script or other targets, and `unsafe` forbidden: it is the candidate's only way at memory it was not
+/// handed (the runner's nonce, the reference).
+fn candidate_manifest(package: &str, deps: &Dependencies) -> Result<String> {
+    let mut package = package_table(package, deps.edition.as_deref().unwrap_or("2024"));
+    for key in ["build", "autobins", "autoexamples", "autobenches"] {
+        package.insert(key.into(), false.into());
+    }
+    let manifest = table([
+        ("package", package.into()),
+        ("lib", table([("name", target::CANDIDATE_LIB.into()), ("path", "src/lib.rs".into())]).into()),
+        ("dependencies", deps.normal.clone().into()),
+        ("dev-dependencies", deps.dev.clone().into()),
+        ("lints", table([("rust", table([("unsafe_code", "forbid".into())]).into())]).into()),
+    ]);
+    render_manifest(
+        "Generated by the harness from the candidate's sources.\n\
+         No `unsafe`: it is the candidate's only way at memory it was not handed (the runner's nonce, the reference).",
+        &manifest,
     )
 }
 
-fn lines(items: &[String]) -> String {
-    items.iter().flat_map(|l| [l.as_str(), "\n"]).collect()
+/// A table of `pairs`, in their order.
+pub(crate) fn table<const N: usize>(pairs: [(&str, toml::Value); N]) -> toml::Table {
+    pairs.into_iter().map(|(key, value)| (key.to_owned(), value)).collect()
 }
 
-/// A crate manifest of the problem bank (a reference's), parsed; one that does not parse is a broken problem.
-pub fn read_manifest(path: &Path) -> Result<toml::Table> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
-    Ok(toml::from_str(&text).map_err(|e| ProblemError::new(path, None, e.message().trim()))?)
+/// The `[package]` of a generated crate: `name`, version 0.1.0, `edition`, never published.
+pub(crate) fn package_table(name: &str, edition: &str) -> toml::Table {
+    table([("name", name.into()), ("version", "0.1.0".into()), ("edition", edition.into()), ("publish", false.into())])
 }
 
-/// A manifest's `[dependencies]` (empty when it has none).
-pub fn dependencies(manifest: &toml::Table) -> toml::Table {
-    manifest.get("dependencies").and_then(toml::Value::as_table).cloned().unwrap_or_default()
+/// A dependency on the crate at `path`, under the name of its package `package` when that differs.
+pub(crate) fn path_dependency(path: &str, package: Option<&str>) -> toml::Value {
+    let mut dependency = table([("path", path.into())]);
+    if let Some(package) = package {
+        dependency.insert("package".into(), package.into());
+    }
+    dependency.into()
 }
 
-/// The `[package] name` of a crate manifest.
-pub fn package_name(manifest: &Path) -> Result<String> {
-    read_manifest(manifest)?
-        .get("package")
-        .and_then(|p| p.get("name"))
-        .and_then(|n| n.as_str())
-        .map(str::to_owned)
-        .ok_or_else(|| Error::Harness(format!("failed to find [package] name in {}", manifest.display())))
+/// The one way a generated manifest is written (the job's workspace, the candidate's, the runners', the
+/// `verify --mutants` subject): the table as TOML under `header`, a comment of one or more lines.
+pub(crate) fn render_manifest(header: &str, manifest: &toml::Table) -> Result<String> {
+    let text =
+        toml::to_string(manifest).map_err(|e| Error::Harness(format!("failed to write a generated manifest: {e}")))?;
+    let mut out: String = header.lines().flat_map(|line| ["# ", line, "\n"]).collect();
+    out.push_str(&text);
+    Ok(out)
 }
 
 struct CopyBudget {
@@ -463,11 +473,6 @@ fn write(path: &Path, text: &str) -> Result<()> {
     std::fs::write(path, text).map_err(|e| Error::io("write", path, e))
 }
 
-/// A TOML string literal.
-fn toml_str(s: &str) -> String {
-    toml::Value::String(s.to_owned()).to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -524,15 +529,39 @@ mod tests {
             "[package]\nname='x'\nedition='2021'\n[dependencies]\nserde = { version = '0.1', features = ['derive'] }\n",
         );
         let deps = candidate_dependencies(dir.path()).unwrap();
-        assert_eq!(deps.normal, ["serde = { version = \"*\", features = [\"derive\"] }"]);
+        let serde = table([("version", "*".into()), ("features", vec!["derive"].into())]);
+        assert_eq!(deps.normal, table([("serde", serde.into())]));
         assert_eq!(deps.edition.as_deref(), Some("2021"));
     }
 
     #[test]
     fn the_candidate_is_compiled_with_unsafe_code_forbidden() {
-        let manifest = candidate_manifest("candidate_1_1", &Dependencies::default());
+        let manifest = candidate_manifest("candidate_1_1", &Dependencies::default()).unwrap();
         let table: toml::Table = toml::from_str(&manifest).unwrap();
         assert_eq!(table["lints"]["rust"]["unsafe_code"].as_str(), Some("forbid"), "{manifest}");
+    }
+
+    #[test]
+    fn the_candidate_manifest_keeps_its_library_targets_and_dependencies_when_written() {
+        let dir = crate_with(
+            "[package]\nname='x'\nedition='2021'\n[dependencies]\nserde = { version = '1', features = ['derive'], \
+             default-features = false }\n[dev-dependencies]\nserde_json = '1'\n",
+        );
+        let manifest = candidate_manifest("candidate_1_2", &candidate_dependencies(dir.path()).unwrap()).unwrap();
+        assert!(manifest.starts_with("# Generated by the harness from the candidate's sources.\n# No `unsafe`"));
+        let table: toml::Table = toml::from_str(&manifest).unwrap();
+        let package = &table["package"];
+        assert_eq!((package["name"].as_str(), package["edition"].as_str()), (Some("candidate_1_2"), Some("2021")));
+        for key in ["build", "autobins", "autoexamples", "autobenches", "publish"] {
+            assert_eq!(package[key].as_bool(), Some(false), "{key}: {manifest}");
+        }
+        assert_eq!(table["lib"]["name"].as_str(), Some(target::CANDIDATE_LIB));
+        assert_eq!(table["lib"]["path"].as_str(), Some("src/lib.rs"));
+        let serde = &table["dependencies"]["serde"];
+        assert_eq!(serde["version"].as_str(), Some("*"), "{manifest}");
+        assert_eq!(serde["features"].as_array().map(Vec::len), Some(1), "{manifest}");
+        assert_eq!(serde["default-features"].as_bool(), Some(false), "{manifest}");
+        assert_eq!(table["dev-dependencies"]["serde_json"]["version"].as_str(), Some("*"), "{manifest}");
     }
 
     #[test]

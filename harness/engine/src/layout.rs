@@ -1,7 +1,7 @@
 //! Where things live: the repository root with its `problems/`, `solutions/` and the shared target dir.
 
 use crate::error::{Error, Result};
-use crate::problem::Problem;
+use crate::problem::{Problem, Reference};
 use std::path::{Path, PathBuf};
 
 /// The problem bank and solution folders the harness works from.
@@ -42,6 +42,16 @@ impl Layout {
 
     pub fn solutions_dir(&self, slug: &str) -> PathBuf {
         self.root.join("solutions").join(slug)
+    }
+
+    /// The reference solution's crate of problem `slug`.
+    pub fn reference_dir(&self, slug: &str) -> PathBuf {
+        self.solutions_dir(slug).join("reference")
+    }
+
+    /// The reference solution of problem `slug`, its manifest read (a broken one is a broken problem).
+    pub fn reference(&self, slug: &str) -> Result<Reference> {
+        Reference::load(&self.reference_dir(slug))
     }
 
     /// The one target dir every candidate build shares, so dependencies compile once (`HARNESS_TARGET_DIR`

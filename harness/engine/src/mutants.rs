@@ -3,15 +3,15 @@
 //! edge-case cases against each mutant, with the untouched reference as the oracle. The share of mutants the suite
 //! catches is the figure; the survivors are listed so an author can add the case that kills them.
 
+use crate::cargo::Toolchain;
 use crate::error::{Error, Result};
-use crate::job;
+use crate::job::{self, table};
 use crate::layout::Layout;
-use crate::problem::{EquivalentMutant, Problem};
-use harness_sandbox::process::{self, Exit, Limits};
+use crate::problem::{EquivalentMutant, Problem, Reference};
+use harness_sandbox::process::{Exit, Limits};
 use serde::Serialize;
-use std::fmt::Write;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
 /// Longest a whole cargo-mutants run of one problem may take.
@@ -51,18 +51,14 @@ pub fn score(layout: &Layout, problem: &Problem) -> Result<MutationScore> {
         .map_err(|e| Error::io("create", "a temp dir", e))?;
     let subject = subject(layout, problem, dir.path())?;
     let out = dir.path().join("out");
-    let mut command = Command::new("cargo");
-    command
-        .arg("mutants")
-        .arg("--dir")
-        .arg(&subject)
-        .arg("--output")
-        .arg(&out)
-        .args(["--no-shuffle", "--jobs", "1", "--timeout", &MUTANT_TIMEOUT_SECS.to_string(), "--cargo-arg=--offline"])
-        .args(["--", "--test", "hidden"]);
-    let limits = Limits::tool(RUN_TIMEOUT, 64 << 10);
-    let done =
-        process::run(command, limits, None).map_err(|e| Error::Harness(format!("failed to run cargo mutants: {e}")))?;
+    let timeout = MUTANT_TIMEOUT_SECS.to_string();
+    let mut args: Vec<OsString> =
+        vec!["mutants".into(), "--dir".into(), subject.into(), "--output".into(), out.clone().into()];
+    let options = ["--no-shuffle", "--jobs", "1", "--timeout", &timeout, "--cargo-arg=--offline"];
+    args.extend(options.into_iter().chain(["--", "--test", "hidden"]).map(OsString::from));
+    let done = Toolchain::detect()?
+        .run_cargo(&args, Limits::tool(RUN_TIMEOUT, 64 << 10))
+        .map_err(|e| Error::Harness(format!("failed to run cargo mutants: {e}")))?;
     let found = out.join("mutants.out");
     if !found.join("outcomes.json").is_file() {
         let why = match done.exit {
@@ -110,30 +106,10 @@ fn split_equivalent(survivors: Vec<String>, declared: &[EquivalentMutant]) -> (V
 /// hidden suite (minus scaling and memory cases, which measure cost, not behaviour), with the untouched reference
 /// as `reference`.
 fn subject(layout: &Layout, problem: &Problem, dir: &Path) -> Result<PathBuf> {
-    let reference = layout.solutions_dir(&problem.slug).join("reference");
-    let manifest_path = reference.join("Cargo.toml");
-    let manifest = job::read_manifest(&manifest_path)?;
-    let edition =
-        manifest.get("package").and_then(|p| p.get("edition")).and_then(toml::Value::as_str).unwrap_or("2024");
-    // The reference's own dependencies, one inline `name = value` line each (a nested table would be rendered as a
-    // `[name]` header and land outside `[dependencies]`).
-    let mut dependencies = String::new();
-    for (name, value) in &job::dependencies(&manifest) {
-        let _ = writeln!(dependencies, "{name} = {value}");
-    }
-    let quoted = |p: &Path| toml::Value::String(p.to_string_lossy().into_owned()).to_string();
-    let generated = format!(
-        "[package]\nname = \"candidate\"\nversion = \"0.1.0\"\nedition = {edition:?}\npublish = false\n\n\
-         [dependencies]\n{dependencies}\n\
-         [dev-dependencies]\nreference = {{ path = {reference}, package = {package} }}\n\
-         harness-support = {{ path = {support} }}\n\n\
-         [[test]]\nname = \"hidden\"\npath = \"tests/hidden.rs\"\nharness = false\n\n[workspace]\n",
-        reference = quoted(&reference),
-        package = toml::Value::String(job::package_name(&manifest_path)?),
-        support = quoted(&layout.support_crate()),
-    );
+    let reference = layout.reference(&problem.slug)?;
+    let generated = subject_manifest(layout, &reference)?;
     let subject = dir.join("subject");
-    copy_dir(&reference.join("src"), &subject.join("src"))?;
+    copy_dir(&reference.dir.join("src"), &subject.join("src"))?;
     write(&subject.join("Cargo.toml"), &generated)?;
     write(
         &subject.join("tests").join("hidden.rs"),
@@ -149,6 +125,25 @@ fn subject(layout: &Layout, problem: &Problem, dir: &Path) -> Result<PathBuf> {
     let lock = layout.lock_file();
     std::fs::copy(&lock, subject.join("Cargo.lock")).map_err(|e| Error::io("copy", &lock, e))?;
     Ok(subject)
+}
+
+/// The mutated crate's manifest: package `candidate` with the reference's edition and dependencies, the untouched
+/// reference and the support library for its one test target, `hidden`; a workspace of its own.
+fn subject_manifest(layout: &Layout, reference: &Reference) -> Result<String> {
+    let support = layout.support_crate();
+    let hidden = table([("name", "hidden".into()), ("path", "tests/hidden.rs".into()), ("harness", false.into())]);
+    let dev = table([
+        ("reference", job::path_dependency(&reference.dir.to_string_lossy(), Some(&reference.package))),
+        ("harness-support", job::path_dependency(&support.to_string_lossy(), None)),
+    ]);
+    let manifest = table([
+        ("package", job::package_table("candidate", reference.edition.as_deref().unwrap_or("2024")).into()),
+        ("dependencies", reference.dependencies.clone().into()),
+        ("dev-dependencies", dev.into()),
+        ("test", vec![hidden].into()),
+        ("workspace", toml::Table::new().into()),
+    ]);
+    job::render_manifest("Generated by `harness verify --mutants`: the reference's sources, to be mutated.", &manifest)
 }
 
 /// The baseline's summary in cargo-mutants' `outcomes.json` when it is not a success (no mutant is tested then).
@@ -220,6 +215,23 @@ mod tests {
         let (equivalent, missed) = split_equivalent(survivors, &declared);
         assert_eq!(equivalent, [("src/lib.rs:73:21: replace > with >= in select".to_owned(), "same order".to_owned())]);
         assert_eq!(missed, ["src/lib.rs:80:9: replace > with < in select"]);
+    }
+
+    #[test]
+    fn the_subject_is_the_reference_with_the_hidden_suite_as_its_one_test_in_a_workspace_of_its_own() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let layout = Layout::discover(Some(root)).unwrap();
+        let reference = layout.reference("fraud-scorer").unwrap();
+        let manifest = subject_manifest(&layout, &reference).unwrap();
+        let table: toml::Table = toml::from_str(&manifest).unwrap();
+        assert_eq!(table["package"]["name"].as_str(), Some("candidate"), "{manifest}");
+        assert_eq!(table["dependencies"].as_table(), Some(&reference.dependencies), "{manifest}");
+        let dev = &table["dev-dependencies"];
+        assert_eq!(dev["reference"]["package"].as_str(), Some(reference.package.as_str()), "{manifest}");
+        assert!(dev["harness-support"]["path"].is_str(), "{manifest}");
+        assert_eq!(table["test"][0]["name"].as_str(), Some("hidden"), "{manifest}");
+        assert_eq!(table["test"][0]["harness"].as_bool(), Some(false), "{manifest}");
+        assert!(table["workspace"].is_table(), "{manifest}");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! A problem package: `problem.toml` (validated strictly), the candidate-facing `spec.md`, the `interviewer.md`
 //! notes, the `hidden/suite.rs` test suite and the `starter/` crate.
 
-use crate::error::ProblemError;
+use crate::error::{Error, ProblemError, Result};
 use harness_protocol::{CaseMeta, Kind};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -293,6 +293,45 @@ impl Problem {
     }
 }
 
+/// A problem's reference solution (`solutions/<slug>/reference`, loaded by `Layout::reference`): its folder and what
+/// its manifest says, read once for what is generated around it (a job's runners, the `verify --mutants` subject) and
+/// for telling its compile errors apart.
+#[derive(Debug, Clone)]
+pub struct Reference {
+    /// The crate's folder (canonical).
+    pub dir: PathBuf,
+    /// Its `[package] name`.
+    pub package: String,
+    /// Its `[package] edition`, when it names one.
+    pub edition: Option<String>,
+    /// Its `[dependencies]` as written (empty when it has none).
+    pub dependencies: toml::Table,
+}
+
+impl Reference {
+    /// Reads `dir/Cargo.toml`; a manifest that does not parse or names no package is a broken problem.
+    pub fn load(dir: &Path) -> Result<Reference> {
+        let dir = dir.canonicalize().map_err(|e| Error::io("find", dir, e))?;
+        let path = dir.join("Cargo.toml");
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;
+        let manifest: toml::Table = toml::from_str(&text).map_err(|e| {
+            ProblemError::new(&path, e.span().map(|span| line_of(&text, span.start)), e.message().trim())
+        })?;
+        let package = manifest.get("package").and_then(toml::Value::as_table);
+        let field = |key: &str| package.and_then(|p| p.get(key)).and_then(toml::Value::as_str).map(str::to_owned);
+        let Some(name) = field("name") else {
+            return Err(ProblemError::new(&path, None, "the reference's manifest names no `[package] name`").into());
+        };
+        let dependencies = manifest.get("dependencies").and_then(toml::Value::as_table).cloned().unwrap_or_default();
+        Ok(Reference { package: name, edition: field("edition"), dependencies, dir })
+    }
+
+    /// Its library's target name as cargo's messages give it (the package name with `-` as `_`).
+    pub fn target(&self) -> String {
+        self.package.replace('-', "_")
+    }
+}
+
 /// Parses and validates a manifest, locating any error at its line and key.
 pub fn parse_manifest(path: &Path, text: &str) -> Result<Manifest, ProblemError> {
     let manifest: Manifest = toml::from_str(text).map_err(|e| {
@@ -475,6 +514,31 @@ quality = 20
         assert!(err.message.contains("increasing"), "{}", err.message);
         let err = parse(&format!("{GOOD}\n[budget]\nspeed_ratio = 3.0\nspeed_ratio_zero = 2.0\n")).unwrap_err();
         assert!(err.message.contains("speed_ratio_zero"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_reference_manifest_is_read_once_into_its_name_edition_and_dependencies() {
+        let dir = tempfile::tempdir().unwrap();
+        let manifest = "[package]\nname = \"top-k\"\nedition = \"2021\"\n\n[dependencies]\nserde = \"1\"\n";
+        std::fs::write(dir.path().join("Cargo.toml"), manifest).unwrap();
+        let reference = Reference::load(dir.path()).unwrap();
+        assert_eq!((reference.package.as_str(), reference.target()), ("top-k", "top_k".to_owned()));
+        assert_eq!(reference.edition.as_deref(), Some("2021"));
+        assert_eq!(reference.dependencies["serde"].as_str(), Some("1"));
+        assert_eq!(reference.dir, dir.path().canonicalize().unwrap());
+    }
+
+    #[test]
+    fn a_broken_reference_manifest_is_a_broken_problem_with_its_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("Cargo.toml"), "[package]\nname = \"r\"\nedition = \n").unwrap();
+        let err = Reference::load(dir.path()).unwrap_err();
+        assert_eq!(err.exit_code(), crate::error::exit::PROBLEM, "{err}");
+        assert!(err.to_string().contains("Cargo.toml:3: "), "{err}");
+        std::fs::write(dir.path().join("Cargo.toml"), "[dependencies]\n").unwrap();
+        let err = Reference::load(dir.path()).unwrap_err();
+        assert_eq!(err.exit_code(), crate::error::exit::PROBLEM, "{err}");
+        assert!(err.to_string().ends_with("names no `[package] name`"), "{err}");
     }
 
     #[test]

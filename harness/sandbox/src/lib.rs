@@ -10,10 +10,12 @@ pub mod confine;
 pub mod os;
 pub mod process;
 
+use process::{Exit, Limits};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::OnceLock;
+use std::time::Duration;
 
 /// When the harness is root, each grade's candidate processes run as a uid of their own from this range (and the
 /// reference's measurements as the next uid): `RLIMIT_NPROC` counts per uid, so one grade's fork bomb can neither
@@ -28,6 +30,10 @@ pub const ENV_CONFINE: &str = "HARNESS_CONFINE";
 pub const ENV_BWRAP: &str = "HARNESS_BWRAP";
 /// Where the launcher is mounted (read-only) inside the sandbox.
 const CONFINE_PATH: &str = "/run/harness-confine";
+/// Longest a probe of the sandbox (bubblewrap running `true`, the launcher naming what it enforces) may take.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(30);
+/// Bytes kept of a probe's stdout and stderr.
+const PROBE_OUTPUT: usize = 16 << 10;
 
 /// The prefix of a grade's jail folder in the temp dir (`harness-sandbox-<pid>-…`), by which a later harness finds
 /// and removes those a harness that is gone left behind.
@@ -388,18 +394,21 @@ fn set_mode(path: &Path, mode: u32) -> Result<()> {
         .map_err(|e| Error::io("set the mode of", path, e))
 }
 
-/// Finds bubblewrap and checks it can build a sandbox here (namespaces may be disabled in a container).
+/// Finds bubblewrap and checks it can build a sandbox here (namespaces may be disabled in a container), started as
+/// every confined run is (through `process`, in a session of its own, with no_new_privs).
 fn probe() -> std::result::Result<PathBuf, String> {
     let bwrap = std::env::var_os(ENV_BWRAP).map_or_else(|| PathBuf::from("bwrap"), PathBuf::from);
     let sandbox = Sandbox { bwrap: Some(bwrap.clone()), landlock: None };
     let uid = sandbox.drops_privileges().then_some(UID_BASE);
-    let mut command = sandbox.command(Path::new("/usr/bin/true"), &[], &[], &[], uid);
-    let output = command.stdin(Stdio::null()).output();
-    match output {
-        Ok(out) if out.status.success() => Ok(bwrap),
-        Ok(out) => Err(format!(
+    let command = sandbox.command(Path::new("/usr/bin/true"), &[], &[], &[], uid);
+    match process::run(command, Limits::tool(PROBE_TIMEOUT, PROBE_OUTPUT), None) {
+        Ok(done) if done.success() => Ok(bwrap),
+        Ok(done) if done.exit == Exit::TimedOut => {
+            Err(format!("bubblewrap did not start a sandbox within {}s", PROBE_TIMEOUT.as_secs()))
+        }
+        Ok(done) => Err(format!(
             "bubblewrap cannot create a sandbox here ({})",
-            String::from_utf8_lossy(&out.stderr).trim().lines().next().unwrap_or("no message")
+            done.stderr.text.trim().lines().next().unwrap_or("no message")
         )),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err("bubblewrap (bwrap) is not installed".to_owned()),
         Err(e) => Err(format!("bubblewrap does not start: {e}")),
@@ -440,9 +449,11 @@ fn probe_landlock(bwrap: &Path) -> Option<Landlock> {
     let launcher = find_launcher()?;
     let sandbox = Sandbox { bwrap: Some(bwrap.to_owned()), landlock: Some(Landlock { launcher, abi: 0 }) };
     let probe = [OsString::from("--probe")];
-    let mut command = sandbox.build(Path::new(CONFINE_PATH), &probe, &[], &[], None, false);
-    let output = command.stdin(Stdio::null()).output().ok().filter(|out| out.status.success())?;
-    let abi = enforced_abi(&String::from_utf8_lossy(&output.stdout))?;
+    let command = sandbox.build(Path::new(CONFINE_PATH), &probe, &[], &[], None, false);
+    let done = process::run(command, Limits::tool(PROBE_TIMEOUT, PROBE_OUTPUT), None)
+        .ok()
+        .filter(process::Finished::success)?;
+    let abi = enforced_abi(&done.stdout.text)?;
     sandbox.landlock.map(|landlock| Landlock { abi, ..landlock })
 }
 
