@@ -85,3 +85,13 @@ fn attributes_that_silence_clippy_or_rustfmt_cost_like_what_they_hide_with_their
     let text = harness(&["grade", "fraud-scorer", dir.path().to_str().unwrap()]);
     assert!(text.stdout.contains("`#![allow(clippy::all)]` silences clippy"), "{}", text.stdout);
 }
+
+#[test]
+fn the_harness_keeps_its_own_rule_no_function_of_its_crates_is_over_sixty_lines() {
+    for krate in ["harness", "harness/engine", "harness/sandbox", "harness/support", "harness/protocol"] {
+        let source = harness_engine::quality::source::analyse(&crate::support::root().join(krate));
+        assert!(source.notes.is_empty(), "{krate}: {:?}", source.notes);
+        let longest = source.longest_function.unwrap_or_else(|| panic!("{krate} has functions"));
+        assert!(longest.lines <= 60, "{krate}: `{}` at {} is {} lines", longest.name, longest.location, longest.lines);
+    }
+}

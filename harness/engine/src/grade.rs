@@ -124,21 +124,7 @@ pub struct Grade {
 
 /// Grades `candidate` (a crate folder) against `problem`.
 pub fn grade(layout: &Layout, problem: &Problem, candidate: &Path, options: Options) -> Result<Grade> {
-    let mut grade = Grade {
-        problem: problem.slug.clone(),
-        title: problem.manifest.title.clone(),
-        candidate: candidate.display().to_string(),
-        seed: options.seed,
-        verdict: Verdict::Graded,
-        scorecard: Scorecard::zero(&problem.manifest.rubric),
-        cases: Vec::new(),
-        quality: Quality::default(),
-        timings: Timings::default(),
-        meter: Unit::Instructions,
-        sandbox: Sandbox::none().layers(),
-        notes: Vec::new(),
-        compiled: Vec::new(),
-    };
+    let mut grade = blank(problem, candidate, options);
     if !candidate.is_dir() {
         return Err(Error::Usage(format!("failed to find the candidate folder {}", candidate.display())));
     }
@@ -176,40 +162,87 @@ pub fn grade(layout: &Layout, problem: &Problem, candidate: &Path, options: Opti
         }
     };
     let exe = jail.admit(&runner)?;
-    let manifest = &problem.manifest;
-    let runner = Runner {
-        exe: &exe,
-        limits: &manifest.limits,
-        budget: &manifest.budget,
-        seed: options.seed,
-        workers: options.jobs,
-        jail: &jail,
-    };
-    let bench = Bench { measure: &runner, problem, meter: &meter, parallel: options.jobs > 1 };
-    grade.cases = run_cases(problem, &runner, &bench, &mut grade.timings)?;
-    if meter == Meter::CpuTime && grade.cases.iter().any(|c| c.scaling.is_some()) {
-        grade.notes.push(Note::CpuTimeMeter);
-    }
-
-    let started = Stopwatch::start();
-    let tests = cargo.build_tests(scope, &job.candidate_package)?;
-    grade.timings.tests_secs = started.secs();
-    let started = Stopwatch::start();
-    let clippy = cargo.clippy(scope, &job.candidate_package)?;
-    let rustfmt = cargo.rustfmt(&job.crate_roots(), &job.rustfmt_config(), &job.edition);
-    let lint_secs = started.secs();
-    let started = Stopwatch::start();
-    let runs = quality::Runs { tests: &tests, clippy: &clippy, rustfmt: &rustfmt };
-    grade.quality = quality::assess(&job, &runs, &jail, problem.manifest.limits.scaling_timeout())?;
-    grade.timings.tests_secs += started.secs();
-    grade.timings.lint_secs = lint_secs;
-    cleanup.builds.push(tests);
-    cleanup.builds.push(clippy);
+    run_phase(&mut grade, problem, &exe, &jail, &meter, options)?;
+    let quality_phase = QualityPhase { cargo: &cargo, scope, job: &job, jail: &jail };
+    cleanup.builds.extend(quality_phase.assess(&mut grade, problem)?);
     // Again, now that every candidate process has run: a run that went without its cgroup is said so.
     grade.sandbox = jail.sandbox.layers();
 
     grade.scorecard = rubric::score(&Rubric::of(&problem.manifest), &grade.cases, &grade.quality);
     Ok(grade)
+}
+
+/// A grade of `candidate` with nothing measured yet: what every early return starts from.
+fn blank(problem: &Problem, candidate: &Path, options: Options) -> Grade {
+    Grade {
+        problem: problem.slug.clone(),
+        title: problem.manifest.title.clone(),
+        candidate: candidate.display().to_string(),
+        seed: options.seed,
+        verdict: Verdict::Graded,
+        scorecard: Scorecard::zero(&problem.manifest.rubric),
+        cases: Vec::new(),
+        quality: Quality::default(),
+        timings: Timings::default(),
+        meter: Unit::Instructions,
+        sandbox: Sandbox::none().layers(),
+        notes: Vec::new(),
+        compiled: Vec::new(),
+    }
+}
+
+/// The run phase: the built runner `exe` lists the cases, measures the scaling ones and runs the rest.
+fn run_phase(
+    grade: &mut Grade,
+    problem: &Problem,
+    exe: &Path,
+    jail: &Jail,
+    meter: &Meter,
+    options: Options,
+) -> Result<()> {
+    let manifest = &problem.manifest;
+    let runner = Runner {
+        exe,
+        limits: &manifest.limits,
+        budget: &manifest.budget,
+        seed: options.seed,
+        workers: options.jobs,
+        jail,
+    };
+    let bench = Bench { measure: &runner, problem, meter, parallel: options.jobs > 1 };
+    grade.cases = run_cases(problem, &runner, &bench, &mut grade.timings)?;
+    if *meter == Meter::CpuTime && grade.cases.iter().any(|c| c.scaling.is_some()) {
+        grade.notes.push(Note::CpuTimeMeter);
+    }
+    Ok(())
+}
+
+/// What the quality phase works with: the toolchain, the candidate's build scope, the job and the jail.
+struct QualityPhase<'a> {
+    cargo: &'a Cargo,
+    scope: Scope<'a>,
+    job: &'a Job,
+    jail: &'a Jail,
+}
+
+impl QualityPhase<'_> {
+    /// Builds and runs the candidate's own tests, runs clippy and rustfmt, reads the sources; returns the builds
+    /// whose artifacts the job's cleanup removes.
+    fn assess(&self, grade: &mut Grade, problem: &Problem) -> Result<[Build; 2]> {
+        let job = self.job;
+        let started = Stopwatch::start();
+        let tests = self.cargo.build_tests(self.scope, &job.candidate_package)?;
+        grade.timings.tests_secs = started.secs();
+        let started = Stopwatch::start();
+        let clippy = self.cargo.clippy(self.scope, &job.candidate_package)?;
+        let rustfmt = self.cargo.rustfmt(&job.crate_roots(), &job.rustfmt_config(), &job.edition);
+        grade.timings.lint_secs = started.secs();
+        let started = Stopwatch::start();
+        let runs = quality::Runs { tests: &tests, clippy: &clippy, rustfmt: &rustfmt };
+        grade.quality = quality::assess(job, &runs, self.jail, problem.manifest.limits.scaling_timeout())?;
+        grade.timings.tests_secs += started.secs();
+        Ok([tests, clippy])
+    }
 }
 
 /// Lists the suite's cases and runs them. Scaling cases are measured first: a candidate whose cost grows a class

@@ -359,6 +359,13 @@ pub fn parse_manifest(path: &Path, text: &str) -> Result<Manifest, ProblemError>
         }
     }
     check_signals(path, text, &manifest.signals)?;
+    check_numbers(path, text, &manifest)?;
+    Ok(manifest)
+}
+
+/// The limits, budget and scaling sizes are in range; an error names the key's line.
+fn check_numbers(path: &Path, text: &str, manifest: &Manifest) -> Result<(), ProblemError> {
+    let at = |needle: &str| text.lines().position(|l| l.trim_start().starts_with(needle)).map(|i| i + 1);
     let limits = &manifest.limits;
     for (key, value) in [
         ("trial_timeout_secs", limits.trial_timeout_secs),
@@ -397,7 +404,7 @@ pub fn parse_manifest(path: &Path, text: &str) -> Result<Manifest, ProblemError>
             "key `sizes` must list at least three increasing sizes greater than 0",
         ));
     }
-    Ok(manifest)
+    Ok(())
 }
 
 /// Each signal has a unique id, says what it is about, names at least one case (each once) and, with `max_ratio`,
