@@ -3,11 +3,13 @@
 
 use crate::error::{Error, Result};
 use harness_protocol::MEASURED_SYMBOL;
+use harness_sandbox::process;
 use harness_sandbox::{Jail, Who};
 use serde::Serialize;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
+use std::time::Duration;
 
 /// Environment variable choosing the meter: `callgrind` (fail without valgrind), `cpu`, or unset (callgrind when
 /// valgrind runs, CPU time otherwise).
@@ -50,13 +52,10 @@ impl Meter {
     fn find_valgrind() -> Option<PathBuf> {
         let path = std::env::var_os("PATH")?;
         let valgrind = std::env::split_paths(&path).map(|dir| dir.join("valgrind")).find(|p| p.is_file())?;
-        let ok = Command::new(&valgrind)
-            .arg("--version")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
+        let mut command = Command::new(&valgrind);
+        command.arg("--version");
+        let probe = process::run(command, process::Limits::tool(Duration::from_secs(30), 4096), None);
+        let ok = probe.is_ok_and(|done| done.success());
         ok.then_some(valgrind)
     }
 
