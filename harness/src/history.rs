@@ -80,7 +80,9 @@ impl History {
     pub fn save(&self, path: &Path) -> Result<()> {
         let dir = path.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).map_err(|e| Error::io("create the folder", dir, e))?;
-        let text = crate::report::json::render(self);
+        let mut text = serde_json::to_string_pretty(self)
+            .map_err(|e| Error::Harness(format!("failed to save the history: {e}")))?;
+        text.push('\n');
         let temp = path.with_extension("json.tmp");
         std::fs::write(&temp, text).map_err(|e| Error::io("write the history", &temp, e))?;
         std::fs::rename(&temp, path).map_err(|e| Error::io("write the history", path, e))

@@ -62,7 +62,10 @@ pub fn start(problem: &Problem, dir: &Path, clock: &dyn Clock) -> Result<(Starte
         time_box_minutes: problem.manifest.time_box_minutes,
     };
     let path = dir.join(MARKER);
-    std::fs::write(&path, crate::report::json::render(&started)).map_err(|e| Error::io("write", &path, e))?;
+    let mut text = serde_json::to_string_pretty(&started)
+        .map_err(|e| Error::Harness(format!("failed to write the practice marker: {e}")))?;
+    text.push('\n');
+    std::fs::write(&path, text).map_err(|e| Error::io("write", &path, e))?;
     Ok((started, files))
 }
 
