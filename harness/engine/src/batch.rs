@@ -141,7 +141,7 @@ pub fn discover(dir: &Path) -> Result<(Vec<Candidate>, Vec<Ignored>)> {
 pub fn problem_digest(layout: &Layout, problem: &Problem) -> Result<u64> {
     let mut hash = Fnv1a::default();
     digest::tree(&mut hash, &problem.dir)?;
-    digest::tree(&mut hash, &layout.solutions_dir(&problem.slug).join("reference"))?;
+    digest::tree(&mut hash, &layout.reference_dir(&problem.slug))?;
     digest::tree(&mut hash, &layout.support_crate().join("src"))?;
     Ok(hash.finish())
 }

@@ -495,7 +495,7 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         let layout = Layout::discover(Some(root)).unwrap();
         let problem = layout.problem("top-k-merchants").unwrap();
-        let reference = layout.solutions_dir("top-k-merchants").join("reference");
+        let reference = layout.reference_dir("top-k-merchants");
         let job = prepare(&layout, &problem, &reference).unwrap().unwrap();
         let suite = problem.suite_path().canonicalize().unwrap();
         let reference = reference.canonicalize().unwrap();
