@@ -78,16 +78,26 @@ pub fn entry(candidate: &str, report: &Report) -> Entry {
         total: report.scorecard.total,
         band: Some(report.scorecard.band),
         verdict: report.verdict.kind().to_owned(),
-        areas: Area::ALL
-            .iter()
-            .map(|&area| {
-                let found = report.scorecard.areas.iter().find(|a| a.area == area);
-                AreaPoints { area, points: found.map_or(0.0, |a| a.points), max: found.map_or(0, |a| a.max) }
-            })
-            .collect(),
+        areas: areas(|area| report.scorecard.areas.iter().find(|a| a.area == area).map(|a| (a.points, a.max))),
         build_secs: report.timings.build_secs,
-        message: report.message.as_ref().map(|m| m.lines().next().unwrap_or_default().to_owned()),
+        message: report.message.as_deref().map(first_line),
     }
+}
+
+/// A row's points per area in [`Area::ALL`] order, from `found` (points and maximum of an area the report has).
+fn areas(found: impl Fn(Area) -> Option<(f64, u32)>) -> Vec<AreaPoints> {
+    Area::ALL
+        .iter()
+        .map(|&area| {
+            let (points, max) = found(area).unwrap_or((0.0, 0));
+            AreaPoints { area, points, max }
+        })
+        .collect()
+}
+
+/// A message's first line, for a row.
+fn first_line(message: &str) -> String {
+    message.lines().next().unwrap_or_default().to_owned()
 }
 
 /// The report file of `candidate` in `out`.
@@ -124,15 +134,9 @@ pub fn parse(candidate: &str, json: &str) -> std::result::Result<Entry, String> 
             total: report.scorecard.total,
             band: Some(report.scorecard.band),
             verdict: report.verdict.kind,
-            areas: Area::ALL
-                .iter()
-                .map(|&area| {
-                    let found = report.scorecard.areas.iter().find(|a| a.area == area);
-                    AreaPoints { area, points: found.map_or(0.0, |a| a.points), max: found.map_or(0, |a| a.max) }
-                })
-                .collect(),
+            areas: areas(|area| report.scorecard.areas.iter().find(|a| a.area == area).map(|a| (a.points, a.max))),
             build_secs: report.timings.build_secs,
-            message: report.message.map(|m| m.lines().next().unwrap_or_default().to_owned()),
+            message: report.message.as_deref().map(first_line),
         },
         File::Failure(failure) => Entry::failure(candidate, &failure.problem, failure.error),
     };

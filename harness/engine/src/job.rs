@@ -466,7 +466,8 @@ fn shown(path: &Path) -> String {
         .unwrap_or(text.into_owned())
 }
 
-fn write(path: &Path, text: &str) -> Result<()> {
+/// Writes `text` to `path`, creating its folder.
+pub(crate) fn write(path: &Path, text: &str) -> Result<()> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
     }
