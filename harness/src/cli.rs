@@ -345,7 +345,7 @@ fn verify_solutions(layout: &Layout, problems: &[Problem], format: Format, optio
     })?;
     match format {
         Format::Text => print(&text::verification(&verification)),
-        Format::Json => print(&json::render(&verification)),
+        Format::Json => print(&json::render(&crate::report::verify::view(&verification))),
     }
     Ok(if verification.ok() { exit::OK } else { exit::MISMATCH })
 }
@@ -389,7 +389,7 @@ fn grade_all(layout: &Layout, args: GradeAllArgs) -> Result<u8> {
     write_leaderboard(&batch.out, &batch.leaderboard)?;
     print(&match args.format {
         BoardFormat::Text => text::batch(&batch),
-        BoardFormat::Json => json::render(&batch),
+        BoardFormat::Json => json::render(&crate::report::batch::view(&batch)),
         BoardFormat::Markdown => markdown::leaderboard(&batch.leaderboard),
     });
     Ok(batch_exit(&batch.leaderboard.entries, args.min_score))

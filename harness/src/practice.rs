@@ -91,7 +91,7 @@ pub fn attempt(started: &Started, grade: &Grade, clock: &dyn Clock) -> Attempt {
         graded_unix: now,
         secs_spent: now.saturating_sub(started.started_unix),
         time_box_minutes: started.time_box_minutes,
-        verdict: grade.verdict.title().to_owned(),
+        verdict: crate::report::verdict::title(&grade.verdict).to_owned(),
         total: grade.scorecard.total,
         band: grade.scorecard.band,
         areas: grade.scorecard.points(),

@@ -243,7 +243,7 @@ impl Session {
                     .take(FAILED_KEPT)
                     .map(|c| c.meta.name.clone())
                     .collect();
-                self.push(running, grade.verdict.title(), &grade.scorecard, failed);
+                self.push(running, crate::report::verdict::title(&grade.verdict), &grade.scorecard, failed);
                 self.error = None;
             }
             Err(error) => self.error = Some(error),

@@ -15,7 +15,6 @@ use crate::layout::Layout;
 use crate::leaderboard::{self, Entry, Leaderboard};
 use crate::problem::Problem;
 use crate::shard::Shard;
-use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
@@ -57,10 +56,23 @@ pub struct Candidate {
 }
 
 /// A folder under the batch directory that is not graded, and why.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Ignored {
     pub name: String,
-    pub reason: String,
+    pub reason: Ignore,
+}
+
+/// Why a folder under the batch directory is not a candidate; reporters phrase it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ignore {
+    /// Its name is not UTF-8.
+    NotUtf8,
+    /// Its name starts with a dot.
+    Hidden,
+    /// It is named like the batch's summary files ([`leaderboard::STEM`]).
+    Leaderboard,
+    /// It has neither a `Cargo.toml` nor a `src/lib.rs`.
+    NotACrate,
 }
 
 /// What happened while a batch ran, in the order it happened.
@@ -83,7 +95,7 @@ pub enum Event<'a> {
 }
 
 /// The outcome of a batch.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Batch {
     pub problem: String,
     pub out: PathBuf,
@@ -115,20 +127,20 @@ pub fn discover(dir: &Path) -> Result<(Vec<Candidate>, Vec<Ignored>)> {
         }
         let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_owned) else {
             let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
-            ignored.push(Ignored { name, reason: "its name is not UTF-8".to_owned() });
+            ignored.push(Ignored { name, reason: Ignore::NotUtf8 });
             continue;
         };
         let reason = if name.starts_with('.') {
-            Some("a hidden folder")
+            Some(Ignore::Hidden)
         } else if name == leaderboard::STEM {
-            Some("`leaderboard` is the name of the batch's summary files")
+            Some(Ignore::Leaderboard)
         } else if !path.join("Cargo.toml").is_file() && !path.join("src").join("lib.rs").is_file() {
-            Some("not a crate: no Cargo.toml or src/lib.rs")
+            Some(Ignore::NotACrate)
         } else {
             None
         };
         match reason {
-            Some(reason) => ignored.push(Ignored { name, reason: reason.to_owned() }),
+            Some(reason) => ignored.push(Ignored { name, reason }),
             None => candidates.push(Candidate { name, path }),
         }
     }
@@ -349,8 +361,11 @@ mod tests {
         let (candidates, ignored) = discover(dir.path()).unwrap();
         let names: Vec<&str> = candidates.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, ["alice", "bob"]);
-        let ignored: Vec<&str> = ignored.iter().map(|i| i.name.as_str()).collect();
-        assert_eq!(ignored, [".git", "leaderboard", "notes"]);
+        let ignored: Vec<(&str, Ignore)> = ignored.iter().map(|i| (i.name.as_str(), i.reason)).collect();
+        assert_eq!(
+            ignored,
+            [(".git", Ignore::Hidden), ("leaderboard", Ignore::Leaderboard), ("notes", Ignore::NotACrate)]
+        );
         assert!(discover(&dir.path().join("missing")).is_err());
     }
 

@@ -3,16 +3,17 @@
 
 use crate::cargo::{Build, Cargo, Scope, Toolchain};
 use crate::clock::Stopwatch;
+use crate::ending::Broke;
 use crate::error::{Error, ProblemError, Result};
-use crate::job::{self, Job, Phase};
+use crate::job::{self, Job, Phase, Rejection};
 use crate::layout::Layout;
 use crate::meter::{Meter, Unit};
 use crate::problem::Problem;
 use crate::quality::{self, Quality};
 use crate::rubric::{self, Rubric, Scorecard};
 use crate::scaling::{Bench, Finding};
-use crate::trial::{CaseResult, Outcome, Runner};
-use harness_protocol::{CaseMeta, FailureReport, Kind, Metrics};
+use crate::trial::{CaseResult, Failure, Outcome, Runner};
+use harness_protocol::{CaseMeta, Kind, Metrics};
 use harness_sandbox::{Jail, Layers, Sandbox};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -41,9 +42,8 @@ impl Default for Options {
     }
 }
 
-/// Whether the candidate could be graded at all.
-#[derive(Debug, Clone, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+/// Whether the candidate could be graded at all; reporters phrase it.
+#[derive(Debug, Clone)]
 pub enum Verdict {
     /// Built and ran; the scorecard says how well.
     Graded,
@@ -52,7 +52,7 @@ pub enum Verdict {
     /// The candidate compiles but its API does not match the spec (the hidden suite does not compile against it).
     ApiMismatch { diagnostics: String },
     /// The folder cannot be graded (no src/lib.rs, a dependency outside the allowlist, too large).
-    Rejected { reason: String },
+    Rejected { reason: Rejection },
 }
 
 impl Verdict {
@@ -66,15 +66,6 @@ impl Verdict {
             Verdict::Graded => "graded",
             Verdict::CompileError { .. } => "compile_error",
             Verdict::ApiMismatch { .. } => "api_mismatch",
-            Verdict::Rejected { .. } => "rejected",
-        }
-    }
-
-    pub fn title(&self) -> &'static str {
-        match self {
-            Verdict::Graded => "graded",
-            Verdict::CompileError { .. } => "does not compile",
-            Verdict::ApiMismatch { .. } => "API does not match the spec",
             Verdict::Rejected { .. } => "rejected",
         }
     }
@@ -137,7 +128,7 @@ pub fn grade(layout: &Layout, problem: &Problem, candidate: &Path, options: Opti
     let job = match job::prepare(layout, problem, candidate)? {
         Ok(job) => job,
         Err(rejection) => {
-            grade.verdict = Verdict::Rejected { reason: rejection.0 };
+            grade.verdict = Verdict::Rejected { reason: rejection };
             return Ok(grade);
         }
     };
@@ -315,16 +306,11 @@ fn apply(case: &mut CaseResult, finding: Finding) {
             }
             case.scaling = Some(scaling);
         }
-        Finding::Failed { size, message } => {
+        Finding::Failed { size, broke } => {
             case.score = 0.0;
             case.answer = Some(false);
-            case.outcome = if message.starts_with("panicked") { Outcome::Panic } else { Outcome::Crash };
-            let unimplemented = message.strip_prefix("panicked: ").is_some_and(harness_protocol::is_unimplemented);
-            case.failure = Some(FailureReport {
-                message: format!("on the input of {size} items: {message}"),
-                unimplemented,
-                ..FailureReport::default()
-            });
+            case.outcome = if matches!(broke, Broke::Panicked(_)) { Outcome::Panic } else { Outcome::Crash };
+            case.failure = Some(Failure::Measuring { size, broke });
         }
     }
 }

@@ -17,9 +17,9 @@ use tempfile::TempDir;
 /// Crates a candidate may depend on (they are in the pinned lock file, so offline builds resolve them).
 pub const ALLOWED_DEPENDENCIES: [&str; 2] = ["serde", "serde_json"];
 /// The most a candidate's copied sources may weigh.
-const MAX_SOURCE_BYTES: u64 = 4 << 20;
+pub const MAX_SOURCE_BYTES: u64 = 4 << 20;
 /// The most files a candidate's copied sources may hold.
-const MAX_SOURCE_FILES: usize = 500;
+pub const MAX_SOURCE_FILES: usize = 500;
 /// Folders of the candidate crate that are copied.
 const COPIED_DIRS: [&str; 2] = ["src", "tests"];
 
@@ -142,18 +142,29 @@ impl Job {
     }
 }
 
-/// Why a candidate folder cannot be graded at all (before anything is compiled).
+/// Why a candidate folder cannot be graded at all (before anything is compiled); reporters phrase it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rejection(pub String);
+pub enum Rejection {
+    /// The folder has no `src/lib.rs`: a candidate is a library crate (`harness init <problem>` starts one).
+    NoLibrary { folder: PathBuf, problem: String },
+    /// Its `Cargo.toml` does not parse (the parser's `message`).
+    ManifestUnparsable { message: String },
+    /// Its `Cargo.toml` asks for an edition this toolchain lacks.
+    UnknownEdition { edition: String },
+    /// A dependency outside [`ALLOWED_DEPENDENCIES`].
+    DependencyNotAllowed { name: String },
+    /// A source reads a file or variable outside the crate at compile time (`file` relative to the crate).
+    Screened { file: String, refusal: crate::screen::Refusal },
+    /// More than [`MAX_SOURCE_FILES`] files or [`MAX_SOURCE_BYTES`] bytes.
+    TooLarge,
+    /// A symbolic link (`symlink`) or special file: a crate holds regular files only.
+    NotRegularFile { file: String, symlink: bool },
+}
 
 /// Copies `candidate` into a fresh job dir and generates the workspace, candidate manifest and runner around it.
 pub fn prepare(layout: &Layout, problem: &Problem, candidate: &Path) -> Result<std::result::Result<Job, Rejection>> {
     if !candidate.join("src").join("lib.rs").is_file() {
-        return Ok(Err(Rejection(format!(
-            "{} has no src/lib.rs: a candidate is a library crate (start from `harness init {}`)",
-            candidate.display(),
-            problem.slug
-        ))));
+        return Ok(Err(Rejection::NoLibrary { folder: candidate.to_path_buf(), problem: problem.slug.clone() }));
     }
     let dependencies = match candidate_dependencies(candidate) {
         Ok(deps) => deps,
@@ -317,24 +328,21 @@ fn candidate_dependencies(candidate: &Path) -> std::result::Result<Dependencies,
         return Ok(Dependencies::default());
     };
     let table: toml::Table =
-        toml::from_str(&text).map_err(|e| Rejection(format!("Cargo.toml does not parse: {}", e.message().trim())))?;
+        toml::from_str(&text).map_err(|e| Rejection::ManifestUnparsable { message: e.message().trim().to_owned() })?;
     let mut deps = Dependencies {
         edition: table.get("package").and_then(|p| p.get("edition")).and_then(|e| e.as_str()).map(str::to_owned),
         ..Dependencies::default()
     };
     if let Some(edition) = &deps.edition {
         if !["2015", "2018", "2021", "2024"].contains(&edition.as_str()) {
-            return Err(Rejection(format!("Cargo.toml asks for edition `{edition}`, which this toolchain lacks")));
+            return Err(Rejection::UnknownEdition { edition: edition.clone() });
         }
     }
     for (section, out) in [("dependencies", &mut deps.normal), ("dev-dependencies", &mut deps.dev)] {
         let Some(entries) = table.get(section).and_then(|d| d.as_table()) else { continue };
         for (name, spec) in entries {
             if !ALLOWED_DEPENDENCIES.contains(&name.as_str()) {
-                return Err(Rejection(format!(
-                    "dependency `{name}` is not allowed (allowed: {})",
-                    ALLOWED_DEPENDENCIES.join(", ")
-                )));
+                return Err(Rejection::DependencyNotAllowed { name: name.clone() });
             }
             out.insert(name.clone(), allowed_dependency(spec));
         }
@@ -432,26 +440,18 @@ fn copy_tree(from: &Path, to: &Path, budget: &mut CopyBudget) -> Result<std::res
             if path.extension().is_some_and(|e| e == "rs") {
                 let text = std::fs::read(&path).map_err(|e| Error::io("read", &path, e))?;
                 if let Err(refusal) = screen::screen(&String::from_utf8_lossy(&text)) {
-                    return Ok(Err(Rejection(format!("{}:{}: {}", shown(&path), refusal.line, refusal.message))));
+                    return Ok(Err(Rejection::Screened { file: shown(&path), refusal }));
                 }
             }
             budget.bytes += len;
             budget.files += 1;
             if budget.bytes > MAX_SOURCE_BYTES || budget.files > MAX_SOURCE_FILES {
-                return Ok(Err(Rejection(format!(
-                    "the sources exceed {} files or {} MiB",
-                    MAX_SOURCE_FILES,
-                    MAX_SOURCE_BYTES >> 20
-                ))));
+                return Ok(Err(Rejection::TooLarge));
             }
             std::fs::copy(&path, &target).map_err(|e| Error::io("copy", &path, e))?;
         } else {
             // A symlink could point at the hidden suite or anywhere else on the machine; a crate is regular files.
-            let what = if kind.is_symlink() { "a symbolic link" } else { "not a regular file" };
-            return Ok(Err(Rejection(format!(
-                "{} is {what}: a candidate crate holds regular files only",
-                shown(&path)
-            ))));
+            return Ok(Err(Rejection::NotRegularFile { file: shown(&path), symlink: kind.is_symlink() }));
         }
     }
     Ok(Ok(()))
@@ -569,7 +569,7 @@ mod tests {
     fn a_dependency_outside_the_allowlist_is_rejected_by_name() {
         let dir = crate_with("[package]\nname='x'\n[dev-dependencies]\nrayon = '1'\n");
         let rejection = candidate_dependencies(dir.path()).unwrap_err();
-        assert!(rejection.0.contains("`rayon` is not allowed"), "{}", rejection.0);
+        assert_eq!(rejection, Rejection::DependencyNotAllowed { name: "rayon".to_owned() });
     }
 
     #[test]
@@ -594,7 +594,7 @@ mod tests {
         let to = tempfile::tempdir().unwrap();
         let mut budget = CopyBudget { bytes: 0, files: 0 };
         let rejection = copy_tree(from.path(), to.path(), &mut budget).unwrap().unwrap_err();
-        assert_eq!(rejection.0, "src/secret.rs is a symbolic link: a candidate crate holds regular files only");
+        assert_eq!(rejection, Rejection::NotRegularFile { file: "src/secret.rs".to_owned(), symlink: true });
         assert!(!to.path().join("src/secret.rs").exists());
     }
 
@@ -607,6 +607,7 @@ mod tests {
         let to = tempfile::tempdir().unwrap();
         let mut budget = CopyBudget { bytes: 0, files: 0 };
         let rejection = copy_tree(from.path(), to.path(), &mut budget).unwrap().unwrap_err();
-        assert!(rejection.0.starts_with("src/lib.rs:2: include_str!"), "{}", rejection.0);
+        let Rejection::Screened { file, refusal } = rejection else { panic!("{rejection:?}") };
+        assert_eq!((file.as_str(), refusal.line), ("src/lib.rs", 2), "{refusal:?}");
     }
 }

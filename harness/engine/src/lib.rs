@@ -11,6 +11,7 @@ pub mod cargo;
 pub mod clock;
 pub mod coverage;
 pub mod digest;
+pub mod ending;
 pub mod error;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;

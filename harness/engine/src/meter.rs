@@ -84,9 +84,7 @@ impl Meter {
         let count = std::fs::read_to_string(&out).ok().as_deref().and_then(parse_totals);
         let _ = std::fs::remove_dir_all(&dir);
         Ok(match measured? {
-            Measured::Done(_) => {
-                count.map_or_else(|| Measured::Crashed("left no callgrind count".to_owned()), Measured::Done)
-            }
+            Measured::Done(_) => count.map_or(Measured::Uncounted, Measured::Done),
             other => other,
         })
     }
@@ -111,7 +109,9 @@ pub enum Measured {
     Panicked(String),
     TimedOut,
     /// Died or exited without a well-formed record.
-    Crashed(String),
+    Crashed(crate::ending::Death),
+    /// Under callgrind, it left no instruction count.
+    Uncounted,
 }
 
 /// callgrind's arguments: count only inside the measured call, write the count to `out`.
@@ -173,6 +173,6 @@ mod tests {
         assert!(matches!(measured, Ok(Measured::Done(777))), "{measured:?}");
         assert!(!folder.unwrap().exists());
         let missing = meter.measure(&jail, Who::Candidate, |_| Ok(Measured::Done(42)));
-        assert!(matches!(missing, Ok(Measured::Crashed(_))), "{missing:?}");
+        assert!(matches!(missing, Ok(Measured::Uncounted)), "{missing:?}");
     }
 }

@@ -351,7 +351,7 @@ fn near(total: f64) -> Option<Near> {
 fn caps(rubric: &Rubric, cases: &[CaseResult]) -> Vec<Cap> {
     let mut caps: Vec<Cap> = rubric.signals.iter().filter_map(|signal| missed(rubric, signal, cases)).collect();
     // `todo!()` left in place is unfinished work, not an incident: it fails its cases and no more.
-    let unfinished = |c: &CaseResult| c.failure.as_ref().is_some_and(|f| f.unimplemented);
+    let unfinished = |c: &CaseResult| c.failure.as_ref().is_some_and(crate::trial::Failure::unimplemented);
     let crashed: Vec<String> = cases
         .iter()
         .filter(|c| matches!(c.outcome, Outcome::Panic | Outcome::Timeout | Outcome::Crash) && !unfinished(c))
@@ -902,13 +902,17 @@ mod tests {
     #[test]
     fn a_todo_left_in_a_follow_up_fails_its_cases_without_the_crash_cap() {
         let mut todo = named("follow", Kind::Correctness, "follow", Outcome::Panic);
-        todo.failure = Some(FailureReport {
+        todo.failure = Some(crate::trial::Failure::Reported(FailureReport {
             message: "panicked: not yet implemented".into(),
             unimplemented: true,
             ..FailureReport::default()
-        });
-        let card = card_with(&[], vec![todo]);
+        }));
+        let card = card_with(&[], vec![todo.clone()]);
         assert_eq!(card.band, Band::Hire);
+        // A scaling case's measurement that panicked in `todo!()` is unfinished too.
+        let broke = crate::ending::Broke::Panicked("not yet implemented".into());
+        todo.failure = Some(crate::trial::Failure::Measuring { size: 64, broke });
+        assert_eq!(card_with(&[], vec![todo]).band, Band::Hire);
         assert!(matches!(card.caps[..], [Cap { reason: CapReason::FailedCases { .. }, .. }]), "{:?}", card.caps);
     }
 

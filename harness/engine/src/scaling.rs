@@ -2,6 +2,7 @@
 //! (the slope of log cost against log n), and score the growth (slope difference) and the speed (cost ratio at the
 //! largest size) against the problem's budget. Pure arithmetic is separate from the runs so it can be tested.
 
+use crate::ending::Broke;
 use crate::error::{Error, ProblemError, Result};
 use crate::meter::{Measured, Meter, Unit};
 use crate::problem::{Budget, Problem};
@@ -170,7 +171,7 @@ pub enum Finding {
     /// The candidate panicked or crashed on the input of this size.
     Failed {
         size: u64,
-        message: String,
+        broke: Broke,
     },
 }
 
@@ -297,8 +298,9 @@ impl Bench<'_> {
         Ok(match candidate? {
             Measured::Done(cost) => Ok((Some(cost), reference)),
             Measured::TimedOut => Ok((None, reference)),
-            Measured::Panicked(message) => Err(Finding::Failed { size, message: format!("panicked: {message}") }),
-            Measured::Crashed(message) => Err(Finding::Failed { size, message: format!("the process {message}") }),
+            Measured::Panicked(message) => Err(Finding::Failed { size, broke: Broke::Panicked(message) }),
+            Measured::Crashed(death) => Err(Finding::Failed { size, broke: Broke::Died(death) }),
+            Measured::Uncounted => Err(Finding::Failed { size, broke: Broke::Uncounted }),
         })
     }
 
@@ -319,9 +321,11 @@ impl Bench<'_> {
 
     fn broken_reference(&self, case: &CaseMeta, size: u64, how: &Measured) -> Error {
         let how = match how {
-            Measured::Done(_) => "finished",
-            Measured::Panicked(m) | Measured::Crashed(m) => m.as_str(),
-            Measured::TimedOut => "did not finish in time",
+            Measured::Done(_) => "finished".to_owned(),
+            Measured::Panicked(message) => format!("panicked: {message}"),
+            Measured::Crashed(death) => death.to_string(),
+            Measured::Uncounted => "left no callgrind count".to_owned(),
+            Measured::TimedOut => "did not finish in time".to_owned(),
         };
         ProblemError::new(
             self.problem.suite_path(),
@@ -344,7 +348,7 @@ struct Sampled {
 fn best(a: Measured, b: Measured) -> Measured {
     match (a, b) {
         (Measured::Done(x), Measured::Done(y)) => Measured::Done(x.min(y)),
-        (a @ (Measured::Panicked(_) | Measured::Crashed(_)), _) => a,
+        (a @ (Measured::Panicked(_) | Measured::Crashed(_) | Measured::Uncounted), _) => a,
         (Measured::TimedOut | Measured::Done(_), b) => b,
     }
 }

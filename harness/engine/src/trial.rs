@@ -1,6 +1,7 @@
 //! Running a built runner: `list` its cases, then each case in its own child process with its own timeout, reading
 //! the result record from the channel (never from stdout); and one side of a scaling case measured through the meter.
 
+use crate::ending::{Broke, Death};
 use crate::error::{Error, Result};
 use crate::meter::{Measured, Meter, Wrapper};
 use crate::problem::{Budget, Limits};
@@ -61,7 +62,7 @@ impl Outcome {
 pub struct CaseResult {
     pub meta: CaseMeta,
     pub outcome: Outcome,
-    pub failure: Option<FailureReport>,
+    pub failure: Option<Failure>,
     pub metrics: Metrics,
     /// Share of the case's weight earned in its area, 0 to 1: 1 for a pass, 0 for a failure; for a scaling case what
     /// its measurement earned (in between when it grows like the reference but runs slower), for a memory case
@@ -75,6 +76,30 @@ pub struct CaseResult {
     pub elapsed_secs: f64,
     /// What the candidate printed (truncated), when the case did not pass.
     pub output: String,
+}
+
+/// Why a case did not pass; reporters phrase it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Failure {
+    /// The runner's own report: a wrong answer or a panic, with the values and input.
+    Reported(FailureReport),
+    /// The trial process outlived the trial timeout of `secs` seconds.
+    TimedOut { secs: u64 },
+    /// The trial process died or exited without reporting.
+    Died(Death),
+    /// A scaling case's run passed, but its measurement on the input of `size` items panicked or died.
+    Measuring { size: u64, broke: Broke },
+}
+
+impl Failure {
+    /// The candidate stopped in `todo!()` or `unimplemented!()`: unfinished, not a crash.
+    pub fn unimplemented(&self) -> bool {
+        match self {
+            Failure::Reported(report) => report.unimplemented,
+            Failure::Measuring { broke: Broke::Panicked(message), .. } => harness_protocol::is_unimplemented(message),
+            _ => false,
+        }
+    }
 }
 
 /// A case's share of its area and, for a memory case, its answer: the peak against the budget is the memory case's
@@ -113,7 +138,7 @@ impl Runner<'_> {
         let nonce = nonce();
         let done = self.spawn(&["list"], &nonce, self.limits.trial_timeout()).map_err(|e| e.to_string())?;
         if !done.success() {
-            return Err(format!("{} {}", describe_exit(done.exit, done.oom_killed), tail(&done.stderr.text)));
+            return Err(death(&done).to_string());
         }
         let record: ListRecord = only_record(&done.channel).ok_or_else(|| "no list record".to_owned())?;
         if record.nonce != nonce || record.version != PROTOCOL_VERSION {
@@ -164,7 +189,12 @@ impl Runner<'_> {
         let output = if outcome.passed() { String::new() } else { output_of(&done) };
         // Panic locations are relative to the job's workspace; show them relative to the candidate's crate.
         let failure = failure.map(|mut f| {
-            f.message = f.message.replace("(at candidate/", "(at ");
+            let relative = |text: &mut String| *text = text.replace("(at candidate/", "(at ");
+            match &mut f {
+                Failure::Reported(report) => relative(&mut report.message),
+                Failure::Died(death) => relative(&mut death.stderr),
+                Failure::TimedOut { .. } | Failure::Measuring { .. } => {}
+            }
             f
         });
         let (score, answer) = split_memory_case(meta.kind, outcome, &metrics);
@@ -216,9 +246,7 @@ impl Runner<'_> {
                 Some(message) => Measured::Panicked(message.replace("(at candidate/", "(at ")),
                 None => Measured::Done(record.cpu_nanos),
             },
-            (exit, _) => Measured::Crashed(
-                format!("{} {}", describe_exit(exit, done.oom_killed), tail(&done.stderr.text)).trim().to_owned(),
-            ),
+            _ => Measured::Crashed(death(&done)),
         })
     }
 
@@ -272,19 +300,11 @@ fn who(side: Side) -> Who {
 }
 
 /// How a case ended, from its process and the record it left.
-fn judge(done: &Finished, record: Option<CaseRecord>, timeout: Duration) -> (Outcome, Option<FailureReport>, Metrics) {
+fn judge(done: &Finished, record: Option<CaseRecord>, timeout: Duration) -> (Outcome, Option<Failure>, Metrics) {
     match (done.exit, record) {
-        (Exit::TimedOut, _) => (
-            Outcome::Timeout,
-            Some(FailureReport {
-                message: format!(
-                    "did not finish within {}s (an infinite loop or a far slower algorithm)",
-                    timeout.as_secs()
-                ),
-                ..FailureReport::default()
-            }),
-            Metrics::default(),
-        ),
+        (Exit::TimedOut, _) => {
+            (Outcome::Timeout, Some(Failure::TimedOut { secs: timeout.as_secs() }), Metrics::default())
+        }
         (Exit::Code(0), Some(record)) => {
             let outcome = match record.status {
                 Status::Pass => Outcome::Pass,
@@ -292,22 +312,9 @@ fn judge(done: &Finished, record: Option<CaseRecord>, timeout: Duration) -> (Out
                 Status::Panic => Outcome::Panic,
                 Status::Skip => Outcome::Skipped,
             };
-            (outcome, record.failure, record.metrics)
+            (outcome, record.failure.map(Failure::Reported), record.metrics)
         }
-        (exit, _) => (
-            Outcome::Crash,
-            Some(FailureReport {
-                message: format!(
-                    "the trial process {} {}",
-                    describe_exit(exit, done.oom_killed),
-                    tail(&done.stderr.text)
-                )
-                .trim()
-                .to_owned(),
-                ..FailureReport::default()
-            }),
-            Metrics::default(),
-        ),
+        _ => (Outcome::Crash, Some(Failure::Died(death(done))), Metrics::default()),
     }
 }
 
@@ -342,47 +349,16 @@ fn only_record<T: serde::de::DeserializeOwned>(channel: &[u8]) -> Option<T> {
     lines.next().is_none().then_some(record)
 }
 
-fn describe_exit(exit: Exit, oom_killed: bool) -> String {
-    // The cgroup's OOM killer ends a process with SIGKILL; say why rather than name the signal.
-    match exit {
-        Exit::Signal(libc::SIGKILL) if oom_killed => {
-            return "was killed: memory limit of the sandbox reached".to_owned();
-        }
-        Exit::Code(_) | Exit::Signal(_) if oom_killed => {
-            return format!(
-                "{} (a process of it was killed: memory limit of the sandbox reached)",
-                describe_exit(exit, false)
-            );
-        }
-        _ => {}
-    }
-    match exit {
-        Exit::Code(code) => format!("exited with code {code} without reporting"),
-        Exit::Signal(signal) => {
-            let name = match signal {
-                libc::SIGSEGV => " (SIGSEGV)",
-                libc::SIGABRT => " (SIGABRT: abort, stack overflow or failed allocation)",
-                libc::SIGKILL => " (SIGKILL)",
-                libc::SIGBUS => " (SIGBUS)",
-                libc::SIGILL => " (SIGILL)",
-                libc::SIGFPE => " (SIGFPE)",
-                _ => "",
-            };
-            format!("was killed by signal {signal}{name}")
-        }
-        Exit::TimedOut => "timed out".to_owned(),
-    }
-}
-
-/// The last lines of stderr, for a crash message.
+/// The last bytes of stderr, trimmed, for a crash's evidence.
 fn tail(stderr: &str) -> String {
     let trimmed = stderr.trim();
-    if trimmed.is_empty() {
-        return String::new();
-    }
     let start = trimmed.len().saturating_sub(STDERR_TAIL);
     let start = (start..trimmed.len()).find(|&i| trimmed.is_char_boundary(i)).unwrap_or(trimmed.len());
-    format!("; stderr: {}", &trimmed[start..])
+    trimmed[start..].to_owned()
+}
+
+fn death(done: &Finished) -> Death {
+    Death { exit: done.exit, oom_killed: done.oom_killed, stderr: tail(&done.stderr.text) }
 }
 
 /// A per-trial secret the record must echo, so stray writes to the channel are not mistaken for results.
@@ -396,18 +372,4 @@ fn nonce() -> String {
         let _ = write!(hex, "{b:02x}");
         hex
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_oom_kill_is_told_as_the_sandbox_memory_limit_not_a_bare_sigkill() {
-        assert_eq!(describe_exit(Exit::Signal(libc::SIGKILL), true), "was killed: memory limit of the sandbox reached");
-        assert_eq!(describe_exit(Exit::Signal(libc::SIGKILL), false), "was killed by signal 9 (SIGKILL)");
-        let exited = describe_exit(Exit::Code(101), true);
-        assert!(exited.starts_with("exited with code 101") && exited.contains("memory limit"), "{exited}");
-        assert_eq!(describe_exit(Exit::TimedOut, true), "timed out");
-    }
 }

@@ -4,12 +4,13 @@
 
 use crate::coverage::Coverage;
 use crate::error::{Error, ProblemError, Result};
-use crate::grade::{self, Grade, Options};
+use crate::grade::{self, Grade, Options, Verdict};
 use crate::layout::Layout;
 use crate::meter::Unit;
 use crate::problem::Problem;
 use crate::rubric::{Area, Band, Cap};
 use crate::scaling::Growth;
+use crate::trial::{Failure, Outcome};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -29,42 +30,88 @@ pub struct Expectation {
     pub why: String,
 }
 
-/// One solution's check (or a problem's starter's).
-#[derive(Debug, Clone, Serialize)]
+/// One solution's check (or a problem's starter's); reporters phrase its marks and mismatch.
+#[derive(Debug, Clone)]
 pub struct Row {
     pub problem: String,
     pub solution: String,
-    /// What the solution declares (`full marks` for the reference, `0 points` for the starter).
-    pub expected: String,
+    /// What the solution declares (full marks for the reference, 0 points for the starter).
+    pub expected: Marks,
     /// The band it declares (none for the starter).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_band: Option<Band>,
     /// The known bug, as its `expected.toml` describes it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bug: Option<String>,
     /// Why the band, as its `expected.toml` says.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub why: Option<String>,
     /// What grading found: areas that lost points, or the verdict if it did not build.
-    pub got: String,
+    pub got: Marks,
     pub total: f64,
     /// The band the grade got (after caps).
     pub band: Band,
     /// The cap that decided the band, if one did.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cap: Option<Cap>,
     pub ok: bool,
     /// Why it does not match.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mismatch: Option<String>,
+    pub mismatch: Option<Mismatch>,
     /// What its scaling cases measured.
     pub measurements: Vec<Measurement>,
     /// Whether it is declared to lose the performance area (it is then a "too slow" solution for the budgets).
-    #[serde(skip)]
     pub loses_performance: bool,
     /// Whether this row is a known-bad solution (not the reference, not the starter).
-    #[serde(skip)]
     pub known_bad: bool,
+}
+
+/// What a solution declares, or what its grade found.
+#[derive(Debug, Clone)]
+pub enum Marks {
+    /// Every area at full marks.
+    Full,
+    /// Points lost in these areas (and only these).
+    Loses(Vec<Area>),
+    /// A total in points (the starter's).
+    Points(f64),
+    /// It did not build.
+    NotBuilt(Verdict),
+    /// Unknown: its `expected.toml` could not be read, so it was not graded.
+    Unknown,
+}
+
+/// Why a row does not match what its solution declares.
+#[derive(Debug, Clone)]
+pub enum Mismatch {
+    /// It did not build (the starter must build too).
+    NotBuilt(Verdict),
+    /// The starter earned points, in these cases.
+    StarterEarned { total: f64, cases: Vec<String> },
+    /// No case scores in an area the rubric gives points.
+    EmptyArea { area: Area, max: u32 },
+    /// It lost areas it should keep (`unexpected`, with the cases that lost them) or kept areas it should lose.
+    Areas { unexpected: Vec<Area>, cases: Vec<Lost>, kept: Vec<Area> },
+    /// It was graded in another band than it declares.
+    Band { got: Band, total: f64, declared: Band },
+    /// Its `expected.toml` cannot be read (the error).
+    Unreadable(String),
+}
+
+/// A case that lost points in an area it should not have.
+#[derive(Debug, Clone)]
+pub struct Lost {
+    pub case: String,
+    pub outcome: Outcome,
+    pub evidence: LostBy,
+}
+
+/// What a lost case shows.
+#[derive(Debug, Clone)]
+pub enum LostBy {
+    /// Its failure (reporters show its first line).
+    Failure(Failure),
+    /// Its measured growth and cost ratio to the reference.
+    Scaling {
+        growth: Growth,
+        ratio: f64,
+    },
+    Nothing,
 }
 
 /// One scaling case of one solution: growth, slopes, and its cost ratio to the reference at the largest size.
@@ -105,18 +152,29 @@ pub const MIN_KNOWN_BAD: usize = 3;
 
 /// Whether a problem's bundled solutions calibrate its bands: at least [`MIN_KNOWN_BAD`] known-bad solutions, and a
 /// solution declared in each of Strong hire, Hire, and Lean no or No hire.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Calibration {
     pub problem: String,
     /// How many solutions declare each band, best band first (the reference included).
     pub declared: Vec<(Band, usize)>,
     pub known_bad: usize,
-    /// What the set lacks (`no solution declares Hire`), empty when calibrated.
-    pub missing: Vec<String>,
+    /// What the set lacks, empty when calibrated.
+    pub missing: Vec<Shortfall>,
+}
+
+/// What a problem's bundled solutions lack to calibrate its bands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shortfall {
+    /// Fewer than [`MIN_KNOWN_BAD`] known-bad solutions (this many).
+    KnownBad(usize),
+    /// No solution declares this band (Strong hire or Hire).
+    Band(Band),
+    /// No solution declares Lean no or No hire.
+    LowBand,
 }
 
 /// Every row, and whether all matched.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Verification {
     pub rows: Vec<Row>,
     pub budgets: Vec<BudgetWindow>,
@@ -148,15 +206,15 @@ fn calibration(problem: &Problem, rows: &[Row]) -> Calibration {
     let known_bad = rows.iter().filter(|r| r.known_bad).count();
     let mut missing = Vec::new();
     if known_bad < MIN_KNOWN_BAD {
-        missing.push(format!("{known_bad} known-bad solutions, fewer than {MIN_KNOWN_BAD}"));
+        missing.push(Shortfall::KnownBad(known_bad));
     }
     for band in [Band::StrongHire, Band::Hire] {
         if !has(band) {
-            missing.push(format!("no solution declares {}", band.title()));
+            missing.push(Shortfall::Band(band));
         }
     }
     if !has(Band::LeanNo) && !has(Band::NoHire) {
-        missing.push("no solution declares Lean no or No hire".to_owned());
+        missing.push(Shortfall::LowBand);
     }
     Calibration { problem: problem.slug.clone(), declared, known_bad, missing }
 }
@@ -256,24 +314,24 @@ pub fn verify(
 /// The starter's row: it must build and score 0 (its bodies are `todo!()`, so nothing it does earns points).
 fn check_starter(problem: &Problem, grade: &Grade) -> Row {
     let mismatch = if !grade.verdict.built() {
-        Some(format!("expected the starter to build, got: {}", grade.verdict.title()))
+        Some(Mismatch::NotBuilt(grade.verdict.clone()))
     } else if grade.scorecard.total > 0.0 {
-        let passed: Vec<&str> = grade.cases.iter().filter(|c| c.score > 0.0).map(|c| c.meta.name.as_str()).collect();
-        Some(format!("expected 0 points, got {} (cases that earned: {})", grade.scorecard.total, passed.join(", ")))
+        let cases = grade.cases.iter().filter(|c| c.score > 0.0).map(|c| c.meta.name.clone()).collect();
+        Some(Mismatch::StarterEarned { total: grade.scorecard.total, cases })
     } else {
         None
     };
     Row {
         problem: problem.slug.clone(),
         solution: "starter".to_owned(),
-        expected: "0 points".to_owned(),
+        expected: Marks::Points(0.0),
         expected_band: None,
         bug: None,
         why: None,
         got: if grade.verdict.built() {
-            format!("{} points", grade.scorecard.total)
+            Marks::Points(grade.scorecard.total)
         } else {
-            grade.verdict.title().to_owned()
+            Marks::NotBuilt(grade.verdict.clone())
         },
         total: grade.scorecard.total,
         band: grade.scorecard.band,
@@ -307,16 +365,16 @@ fn broken(problem: &Problem, solution: &str, error: &Error) -> Row {
     Row {
         problem: problem.slug.clone(),
         solution: solution.to_owned(),
-        expected: "?".to_owned(),
+        expected: Marks::Unknown,
         expected_band: None,
         bug: None,
         why: None,
-        got: "not graded".to_owned(),
+        got: Marks::Unknown,
         total: 0.0,
         band: Band::NoHire,
         cap: None,
         ok: false,
-        mismatch: Some(error.to_string()),
+        mismatch: Some(Mismatch::Unreadable(error.to_string())),
         measurements: Vec::new(),
         loses_performance: false,
         known_bad: solution != "reference",
@@ -354,16 +412,12 @@ pub fn check(problem: &Problem, solution: &str, expectation: &Expectation, grade
     let expected_lost = expectation.lose.clone();
     let mut want = expected_lost.clone();
     want.sort();
-    let got = if grade.verdict.built() {
-        if lost.is_empty() { "full marks".to_owned() } else { format!("loses {}", keys(&lost)) }
-    } else {
-        grade.verdict.title().to_owned()
+    let got = match (grade.verdict.built(), lost.is_empty()) {
+        (false, _) => Marks::NotBuilt(grade.verdict.clone()),
+        (true, true) => Marks::Full,
+        (true, false) => Marks::Loses(lost.clone()),
     };
-    let expected = if expectation.lose.is_empty() {
-        "full marks".to_owned()
-    } else {
-        format!("loses {}", keys(&expectation.lose))
-    };
+    let expected = if expectation.lose.is_empty() { Marks::Full } else { Marks::Loses(expectation.lose.clone()) };
     let band = grade.scorecard.band;
     let mismatch = mismatch(expectation, grade, &lost, &want);
     Row {
@@ -386,54 +440,45 @@ pub fn check(problem: &Problem, solution: &str, expectation: &Expectation, grade
 }
 
 /// What differs between a grade and its expectation (`want`: the areas it should lose, sorted), if anything.
-fn mismatch(expectation: &Expectation, grade: &Grade, lost: &[Area], want: &[Area]) -> Option<String> {
+fn mismatch(expectation: &Expectation, grade: &Grade, lost: &[Area], want: &[Area]) -> Option<Mismatch> {
     let empty_area = grade
         .scorecard
         .areas
         .iter()
         .find(|a| a.area != Area::Quality && a.max > 0 && a.total_weight == 0 && grade.verdict.built());
     if !grade.verdict.built() {
-        Some(format!("expected it to build, got: {}", grade.verdict.title()))
+        Some(Mismatch::NotBuilt(grade.verdict.clone()))
     } else if let Some(area) = empty_area {
-        Some(format!("no case scores in {} although the rubric gives it {} points", area.area.key(), area.max))
+        Some(Mismatch::EmptyArea { area: area.area, max: area.max })
     } else if lost != want {
         Some(areas_mismatch(grade, lost, want))
     } else if grade.scorecard.band != expectation.band {
-        let band = grade.scorecard.band;
-        Some(format!("graded {} at {:.1}, declared {}", band.title(), grade.scorecard.total, expectation.band.title()))
+        Some(Mismatch::Band { got: grade.scorecard.band, total: grade.scorecard.total, declared: expectation.band })
     } else {
         None
     }
 }
 
 /// The areas lost that should not be (with the cases that lost them) and those kept that should be lost.
-fn areas_mismatch(grade: &Grade, lost: &[Area], want: &[Area]) -> String {
+fn areas_mismatch(grade: &Grade, lost: &[Area], want: &[Area]) -> Mismatch {
     let unexpected: Vec<Area> = lost.iter().filter(|a| !want.contains(a)).copied().collect();
     let kept: Vec<Area> = want.iter().filter(|a| !lost.contains(a)).copied().collect();
-    let mut why = Vec::new();
-    if !unexpected.is_empty() {
-        // Name the cases, so a surprise (or a flaky verdict) can be traced without re-running.
-        let cases: Vec<String> = grade
-            .cases
-            .iter()
-            .filter(|c| !c.outcome.passed() && unexpected.contains(&Area::of(c.meta.kind)))
-            .map(|c| {
-                let message = match (&c.failure, &c.scaling) {
-                    (Some(f), _) => f.message.lines().next().unwrap_or("").to_owned(),
-                    (None, Some(s)) => {
-                        format!("measured {:?} growth, {:.2}× the reference", s.growth, s.ratio.unwrap_or(0.0))
-                    }
-                    (None, None) => String::new(),
-                };
-                format!("{} {}: {message}", c.meta.name, c.outcome.label())
-            })
-            .collect();
-        why.push(format!("also lost {} ({})", keys(&unexpected), cases.join("; ")));
-    }
-    if !kept.is_empty() {
-        why.push(format!("kept full marks in {}", keys(&kept)));
-    }
-    why.join("; ")
+    // Name the cases, so a surprise (or a flaky verdict) can be traced without re-running.
+    let cases = grade
+        .cases
+        .iter()
+        .filter(|c| !c.outcome.passed() && unexpected.contains(&Area::of(c.meta.kind)))
+        .map(|c| Lost {
+            case: c.meta.name.clone(),
+            outcome: c.outcome,
+            evidence: match (&c.failure, &c.scaling) {
+                (Some(f), _) => LostBy::Failure(f.clone()),
+                (None, Some(s)) => LostBy::Scaling { growth: s.growth, ratio: s.ratio.unwrap_or(0.0) },
+                (None, None) => LostBy::Nothing,
+            },
+        })
+        .collect();
+    Mismatch::Areas { unexpected, cases, kept }
 }
 
 /// Each measured scaling case's growth and cost ratio at its largest size.
@@ -456,8 +501,4 @@ fn measurements(grade: &Grade) -> Vec<Measurement> {
             })
         })
         .collect()
-}
-
-fn keys(areas: &[Area]) -> String {
-    areas.iter().map(|a| a.key()).collect::<Vec<_>>().join(", ")
 }

@@ -64,6 +64,40 @@ pub enum Exit {
     TimedOut,
 }
 
+/// How a child that did not report ended, in words for a message (`was killed by signal 11 (SIGSEGV)`);
+/// `oom_killed`: the cgroup's memory limit killed it or a process of it.
+pub fn describe(exit: Exit, oom_killed: bool) -> String {
+    // The cgroup's OOM killer ends a process with SIGKILL; say why rather than name the signal.
+    match exit {
+        Exit::Signal(libc::SIGKILL) if oom_killed => {
+            return "was killed: memory limit of the sandbox reached".to_owned();
+        }
+        Exit::Code(_) | Exit::Signal(_) if oom_killed => {
+            return format!(
+                "{} (a process of it was killed: memory limit of the sandbox reached)",
+                describe(exit, false)
+            );
+        }
+        _ => {}
+    }
+    match exit {
+        Exit::Code(code) => format!("exited with code {code} without reporting"),
+        Exit::Signal(signal) => {
+            let name = match signal {
+                libc::SIGSEGV => " (SIGSEGV)",
+                libc::SIGABRT => " (SIGABRT: abort, stack overflow or failed allocation)",
+                libc::SIGKILL => " (SIGKILL)",
+                libc::SIGBUS => " (SIGBUS)",
+                libc::SIGILL => " (SIGILL)",
+                libc::SIGFPE => " (SIGFPE)",
+                _ => "",
+            };
+            format!("was killed by signal {signal}{name}")
+        }
+        Exit::TimedOut => "timed out".to_owned(),
+    }
+}
+
 /// Everything a finished child left behind.
 #[derive(Debug)]
 pub struct Finished {
@@ -376,6 +410,15 @@ fn reader(mut source: impl Read + Send + 'static, cap: usize) -> Reader {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_oom_kill_is_told_as_the_sandbox_memory_limit_not_a_bare_sigkill() {
+        assert_eq!(describe(Exit::Signal(libc::SIGKILL), true), "was killed: memory limit of the sandbox reached");
+        assert_eq!(describe(Exit::Signal(libc::SIGKILL), false), "was killed by signal 9 (SIGKILL)");
+        let exited = describe(Exit::Code(101), true);
+        assert!(exited.starts_with("exited with code 101") && exited.contains("memory limit"), "{exited}");
+        assert_eq!(describe(Exit::TimedOut, true), "timed out");
+    }
 
     fn limits(secs: u64) -> Limits {
         Limits {

@@ -2,13 +2,14 @@
 //! built), escaped as the Actions toolkit escapes them.
 
 use crate::report::model::Report;
+use crate::report::verdict;
 use std::fmt::Write;
 
 /// The workflow commands for `report`, one per line; empty when everything passed.
 pub fn annotations(report: &Report) -> String {
     let mut out = String::new();
     if let Some(message) = &report.message {
-        let title = format!("{}: {}", report.problem, report.verdict.title());
+        let title = format!("{}: {}", report.problem, verdict::title(&report.verdict));
         command(&mut out, &title, message);
     }
     for test in report.failed() {

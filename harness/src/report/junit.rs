@@ -3,7 +3,7 @@
 //! band, seed) and the area's points on each suite. A candidate that was not built is one suite with one error.
 
 use crate::report::model::{Report, Status, Test};
-use crate::report::{band, points};
+use crate::report::{band, points, verdict};
 use harness_engine::rubric::{Area, AreaScore};
 use quick_junit::{NonSuccessKind, Property, TestCase, TestCaseStatus, TestSuite};
 use std::time::Duration;
@@ -28,8 +28,8 @@ pub fn render(report: &Report) -> String {
         let mut suite = suite(report, "build", None);
         let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
         status
-            .set_message(report.verdict.title())
-            .set_type(report.verdict.title())
+            .set_message(verdict::title(&report.verdict))
+            .set_type(verdict::title(&report.verdict))
             .set_description(report.message.clone().unwrap_or_default());
         let mut case = TestCase::new("build", status);
         case.set_classname(format!("{}.build", report.problem)).set_time(seconds(t.build_secs));

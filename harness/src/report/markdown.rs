@@ -2,7 +2,7 @@
 //! and each failure's evidence in a collapsible `<details>` block.
 
 use crate::report::model::{Report, Status, Test};
-use crate::report::{band, points};
+use crate::report::{band, points, verdict};
 use harness_engine::grade::Verdict;
 use harness_engine::leaderboard::Leaderboard;
 use harness_engine::rubric::Area;
@@ -91,7 +91,7 @@ fn header(out: &mut String, report: &Report) {
         report.harness_version
     );
     if let Some(message) = &report.message {
-        let _ = writeln!(out, "**{}**: no case was run.\n", report.verdict.title());
+        let _ = writeln!(out, "**{}**: no case was run.\n", verdict::title(&report.verdict));
         let body = match &report.verdict {
             Verdict::CompileError { diagnostics } | Verdict::ApiMismatch { diagnostics } => diagnostics,
             _ => message,

@@ -2,7 +2,9 @@
 //! the harness formats output. A grade is rendered from one model, [`model::Report`].
 
 pub mod band;
+pub mod batch;
 pub mod csv;
+pub mod failure;
 pub mod github;
 pub mod json;
 pub mod junit;
@@ -13,6 +15,8 @@ pub mod scaling;
 pub mod session;
 pub mod style;
 pub mod text;
+pub mod verdict;
+pub mod verify;
 
 use std::path::PathBuf;
 

@@ -1,14 +1,14 @@
 //! The one report model every format renders: a grade seen as test results (a superset of Exercism's test-runner
 //! `results.json` v3, documented in `docs/report-schema.md`), with inputs kept only when the grader reveals them.
 
-use crate::report::layers;
 use crate::report::scaling::{self, View};
+use crate::report::{failure, layers, verdict};
 use harness_engine::grade::{Grade, Note, Timings, Verdict};
 use harness_engine::meter::Unit;
 use harness_engine::problem::Stage;
 use harness_engine::quality::Quality;
 use harness_engine::rubric::{Area, Scorecard};
-use harness_engine::trial::{CaseResult, Outcome};
+use harness_engine::trial::{CaseResult, Failure as EngineFailure, Outcome};
 use harness_protocol::{FailureReport, Kind, Metrics};
 use harness_sandbox::Layers;
 use serde::Serialize;
@@ -61,6 +61,7 @@ pub struct Report {
     pub seed: u64,
     /// Whether failing inputs are included (`--reveal`).
     pub revealed: bool,
+    #[serde(serialize_with = "verdict::serialize")]
     pub verdict: Verdict,
     /// The rubric: points per area, the total and the band.
     pub scorecard: Scorecard,
@@ -190,13 +191,15 @@ impl Report {
 fn verdict_message(verdict: &Verdict) -> Option<String> {
     match verdict {
         Verdict::Graded => None,
-        Verdict::CompileError { diagnostics } => Some(format!("{}:\n{}", verdict.title(), diagnostics.trim_end())),
+        Verdict::CompileError { diagnostics } => {
+            Some(format!("{}:\n{}", verdict::title(verdict), diagnostics.trim_end()))
+        }
         Verdict::ApiMismatch { diagnostics } => Some(format!(
             "{}: the hidden suite calls the API the spec describes; check names, argument and return types.\n{}",
-            verdict.title(),
+            verdict::title(verdict),
             diagnostics.trim_end()
         )),
-        Verdict::Rejected { reason } => Some(format!("{}: {reason}", verdict.title())),
+        Verdict::Rejected { reason } => Some(format!("{}: {}", verdict::title(verdict), verdict::rejection(reason))),
     }
 }
 
@@ -213,15 +216,19 @@ fn test(case: &CaseResult, grade: &Grade, stages: &[Stage], reveal: bool) -> Tes
     };
     let max_score = share(scored);
     let answer_max_score = case.answer.map(|_| share(grade.scorecard.area(Area::Correctness)));
-    let failure = failure(case).map(|f| Failure {
-        message: failure_message(case, &f),
-        expected: f.expected.clone(),
-        actual: f.actual.clone(),
-        diff: f.diff.clone(),
-        input: f.input.clone().filter(|_| reveal),
-        trial_seed: f.trial_seed.filter(|_| reveal),
-        shrink_steps: f.shrink_steps.filter(|_| reveal),
-        input_hidden: f.input.is_some() && !reveal,
+    let failure = failure(case).map(|(message, report)| {
+        let field = |pick: fn(&FailureReport) -> &Option<String>| report.and_then(|r| pick(r).clone());
+        let input = field(|r| &r.input);
+        Failure {
+            message,
+            expected: field(|r| &r.expected),
+            actual: field(|r| &r.actual),
+            diff: field(|r| &r.diff),
+            input_hidden: input.is_some() && !reveal,
+            input: input.filter(|_| reveal),
+            trial_seed: report.and_then(|r| r.trial_seed).filter(|_| reveal),
+            shrink_steps: report.and_then(|r| r.shrink_steps).filter(|_| reveal),
+        }
     });
     let status = Status::of(case.outcome);
     let message = (status != Status::Pass).then(|| test_message(case, failure.as_ref()));
@@ -250,29 +257,25 @@ fn test(case: &CaseResult, grade: &Grade, stages: &[Stage], reveal: bool) -> Tes
     }
 }
 
-/// Why a case that did not pass failed: the run's report, or, for a scaling case that failed on its measurement
-/// alone, an empty one the measurement's evidence goes into.
-fn failure(case: &CaseResult) -> Option<std::borrow::Cow<'_, FailureReport>> {
+/// Why a case that did not pass failed: its message and the runner's report (values, diff, input) when it left one.
+/// A scaling case that failed on its measurement alone has the measurement's evidence for a message.
+fn failure(case: &CaseResult) -> Option<(String, Option<&FailureReport>)> {
     if case.outcome.passed() {
         return None;
     }
-    match (&case.failure, &case.scaling) {
-        (Some(failure), _) => Some(std::borrow::Cow::Borrowed(failure)),
-        (None, Some(_)) => Some(std::borrow::Cow::Owned(FailureReport::default())),
-        (None, None) => None,
-    }
-}
-
-/// A failure's message, with a scaling case's measured evidence: alone when the run passed, after the run's own
-/// message when it failed too.
-fn failure_message(case: &CaseResult, failure: &FailureReport) -> String {
-    match &case.scaling {
-        Some(measured) if case.failure.is_some() => {
-            format!("{}; measured: {}", failure.message, scaling::summary(measured))
+    let report = match &case.failure {
+        Some(EngineFailure::Reported(report)) => Some(report),
+        _ => None,
+    };
+    let message = match (&case.failure, &case.scaling) {
+        (Some(failure), Some(measured)) => {
+            format!("{}; measured: {}", failure::message(failure), scaling::summary(measured))
         }
-        Some(measured) => scaling::summary(measured),
-        None => failure.message.clone(),
-    }
+        (Some(failure), None) => failure::message(failure),
+        (None, Some(measured)) => scaling::summary(measured),
+        (None, None) => return None,
+    };
+    Some((message, report))
 }
 
 /// A grade's note in words.
@@ -321,6 +324,7 @@ fn round2(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use harness_engine::job::Rejection;
     use harness_protocol::{CaseMeta, FailureReport};
 
     fn case(name: &str, kind: Kind, weight: u32, stage: &str, outcome: Outcome) -> CaseResult {
@@ -340,7 +344,7 @@ mod tests {
                 rules: Vec::new(),
             },
             outcome,
-            failure,
+            failure: failure.map(EngineFailure::Reported),
             metrics: Metrics::default(),
             score: if outcome == Outcome::Pass { 1.0 } else { 0.0 },
             answer: None,
@@ -392,10 +396,14 @@ mod tests {
     #[test]
     fn a_candidate_that_was_not_built_is_an_error_with_the_reason_as_message() {
         let mut grade = grade(Vec::new());
-        grade.verdict = Verdict::Rejected { reason: "dependency `rayon` is not allowed".into() };
+        grade.verdict = Verdict::Rejected { reason: Rejection::DependencyNotAllowed { name: "rayon".to_owned() } };
         let report = Report::new(&grade, &stages(), false);
         assert_eq!(report.status, Status::Error);
-        assert_eq!(report.message.as_deref(), Some("rejected: dependency `rayon` is not allowed"));
+        let message = "rejected: dependency `rayon` is not allowed (allowed: serde, serde_json)";
+        assert_eq!(report.message.as_deref(), Some(message));
+        let json: serde_json::Value = serde_json::to_value(&report).unwrap();
+        let reason = "dependency `rayon` is not allowed (allowed: serde, serde_json)";
+        assert_eq!(json["verdict"], serde_json::json!({"kind": "rejected", "reason": reason}));
         assert!(report.tests.is_empty());
     }
 

@@ -51,7 +51,9 @@ pub fn batch(batch: &Batch) -> String {
 /// One status line of a batch's progress (to stderr), or none for events that only move the progress bar.
 pub fn batch_event(event: &Event) -> Option<String> {
     match event {
-        Event::Ignored(folder) => Some(format!("ignored {}: {}", folder.name, folder.reason)),
+        Event::Ignored(folder) => {
+            Some(format!("ignored {}: {}", folder.name, crate::report::batch::ignore(folder.reason)))
+        }
         Event::Planned { candidates, to_grade } => {
             Some(format!("{candidates} candidates: {to_grade} to grade, {} already graded", candidates - to_grade))
         }

@@ -6,7 +6,7 @@ use super::quality::{quality_evidence, quality_summary};
 use super::{indent, table};
 use crate::report::model::{Report, Status, Test};
 use crate::report::style::{BOLD, DIM, GREEN, Paint, RED};
-use crate::report::{band, points, scaling};
+use crate::report::{band, points, scaling, verdict};
 use comfy_table::{Cell, CellAlignment, Color, Table};
 use harness_engine::grade::Verdict;
 use harness_engine::rubric::{Area, Band};
@@ -48,7 +48,7 @@ fn verdict(out: &mut String, verdict: &Verdict, paint: Paint) {
     match verdict {
         Verdict::Graded => {}
         Verdict::CompileError { diagnostics } | Verdict::ApiMismatch { diagnostics } => {
-            let title = format!("✗ {}: no case was run.", verdict.title());
+            let title = format!("✗ {}: no case was run.", verdict::title(verdict));
             let _ = writeln!(out, "{}\n", paint.paint(RED.bold(), &title));
             if matches!(verdict, Verdict::ApiMismatch { .. }) {
                 let _ = writeln!(
@@ -59,7 +59,8 @@ fn verdict(out: &mut String, verdict: &Verdict, paint: Paint) {
             let _ = writeln!(out, "{}\n", diagnostics.trim_end());
         }
         Verdict::Rejected { reason } => {
-            let _ = writeln!(out, "{}\n", paint.paint(RED.bold(), &format!("✗ rejected: {reason}")));
+            let _ =
+                writeln!(out, "{}\n", paint.paint(RED.bold(), &format!("✗ rejected: {}", verdict::rejection(reason))));
         }
     }
 }

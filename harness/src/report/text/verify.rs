@@ -2,7 +2,7 @@
 //! budgets), their summary, the progress rows, and `verify --mutants`' mutation scores.
 
 use super::table;
-use crate::report::{band, points, scaling};
+use crate::report::{band, points, scaling, verify};
 use comfy_table::{Cell, CellAlignment, Table};
 use harness_engine::coverage::{Coverage, Gap};
 use harness_engine::mutants::MutationScore;
@@ -56,8 +56,8 @@ fn solutions_table(rows: &[Row]) -> Table {
         t.add_row(vec![
             Cell::new(&row.problem),
             Cell::new(&row.solution),
-            Cell::new(&row.expected),
-            Cell::new(&row.got),
+            Cell::new(verify::expected(row)),
+            Cell::new(verify::got(row)),
             Cell::new(points(row.total)).set_alignment(CellAlignment::Right),
             Cell::new(band),
             Cell::new(if row.ok { "ok" } else { "MISMATCH" }),
@@ -158,15 +158,14 @@ fn verification_summary(out: &mut String, verification: &Verification) {
     }
     for row in verification.rows.iter().filter(|r| !r.ok) {
         let cap = row.cap.as_ref().map_or_else(String::new, |c| format!(" ({})", band::cap_line(c)));
-        let _ =
-            writeln!(out, "✗ {}/{}: {}{cap}", row.problem, row.solution, row.mismatch.as_deref().unwrap_or_default());
+        let _ = writeln!(out, "✗ {}/{}: {}{cap}", row.problem, row.solution, verify::mismatch(row));
     }
     for calibration in verification.calibration.iter().filter(|c| !c.missing.is_empty()) {
         let _ = writeln!(
             out,
             "✗ {}: the bundled solutions do not calibrate its bands: {}",
             calibration.problem,
-            calibration.missing.join("; ")
+            verify::shortfalls(calibration).join("; ")
         );
     }
     for coverage in &verification.coverage {
@@ -207,7 +206,7 @@ fn verification_summary(out: &mut String, verification: &Verification) {
 pub fn progress(row: &Row) -> String {
     let verdict = if row.ok { "ok" } else { "MISMATCH" };
     let band = if row.solution == "starter" { String::new() } else { format!(", {}", row.band.title()) };
-    format!("{}/{}: {verdict} ({}{band}, {})", row.problem, row.solution, row.got, points(row.total))
+    format!("{}/{}: {verdict} ({}{band}, {})", row.problem, row.solution, verify::got(row), points(row.total))
 }
 
 /// One progress line for `verify --mutants` (to stderr).
