@@ -266,15 +266,15 @@ impl Cargo {
         args.extend(roots.iter().map(PathBuf::as_path).map(Path::as_os_str));
         let done = match run_on_host(&rustfmt, &args, &[], Limits::tool(self.timeout, 4 << 20)) {
             Ok(done) => done,
-            Err(e) => return Formatting::Unavailable(format!("rustfmt is not available ({e})")),
+            Err(e) => return Formatting::Unavailable(Unformatted::Missing(e.to_string())),
         };
         let hunks = parse_rustfmt(&done.stdout.text);
         if done.exit == Exit::TimedOut {
-            return Formatting::Unavailable("rustfmt timed out".to_owned());
+            return Formatting::Unavailable(Unformatted::TimedOut);
         }
         if !done.success() && hunks.is_empty() {
             let why = done.stderr.text.lines().find(|l| !l.trim().is_empty()).unwrap_or("no output").trim().to_owned();
-            return Formatting::Unavailable(format!("rustfmt did not run ({why})"));
+            return Formatting::Unavailable(Unformatted::Failed(why));
         }
         Formatting::Checked(hunks)
     }
@@ -383,8 +383,18 @@ impl Cargo {
 pub enum Formatting {
     /// Where rustfmt would change the code: file and first line of each hunk (empty when all is formatted).
     Checked(Vec<(PathBuf, usize)>),
-    /// rustfmt could not be run (not installed, failed, timed out): why.
-    Unavailable(String),
+    /// rustfmt could not be run.
+    Unavailable(Unformatted),
+}
+
+/// Why rustfmt could not tell; reporters phrase it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unformatted {
+    /// It could not be started (the error).
+    Missing(String),
+    TimedOut,
+    /// It failed without a finding (the first line it printed to stderr).
+    Failed(String),
 }
 
 /// `Diff in /path/file.rs:12:` lines of `rustfmt --check`, as (file, line).

@@ -120,7 +120,7 @@ fn own_tests(report: &Report) -> Vec<TestCase> {
     }
     if q.total == 0 {
         let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
-        let note = q.note.clone().unwrap_or_else(|| "no own tests ran".to_owned());
+        let note = q.note.as_ref().map_or_else(|| "no own tests ran".to_owned(), crate::report::quality::uncountable);
         status.set_message(note.lines().next().unwrap_or_default()).set_type("own tests").set_description(note);
         let mut case = TestCase::new("own tests", status);
         case.set_classname(&classname);

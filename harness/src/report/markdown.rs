@@ -161,7 +161,7 @@ fn own_tests(out: &mut String, report: &Report) {
         let _ = writeln!(out, "- ✗ `{name}`");
     }
     if let Some(note) = &tests.note {
-        details(out, "note", note);
+        details(out, "note", &crate::report::quality::uncountable(note));
     }
 }
 

@@ -11,6 +11,7 @@ pub mod junit;
 pub mod layers;
 pub mod markdown;
 pub mod model;
+pub mod quality;
 pub mod scaling;
 pub mod session;
 pub mod style;

@@ -2,7 +2,7 @@
 //! `results.json` v3, documented in `docs/report-schema.md`), with inputs kept only when the grader reveals them.
 
 use crate::report::scaling::{self, View};
-use crate::report::{failure, layers, verdict};
+use crate::report::{failure, layers, quality, verdict};
 use harness_engine::grade::{Grade, Note, Timings, Verdict};
 use harness_engine::meter::Unit;
 use harness_engine::problem::Stage;
@@ -66,6 +66,7 @@ pub struct Report {
     /// The rubric: points per area, the total and the band.
     pub scorecard: Scorecard,
     /// The candidate's own tests.
+    #[serde(serialize_with = "quality::serialize")]
     pub quality: Quality,
     pub timings: Timings,
     /// What scaling cases were measured in: `instructions` (callgrind) or `cpu_nanos` (the fallback).

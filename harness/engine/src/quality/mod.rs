@@ -89,9 +89,8 @@ pub struct Silencer {
 }
 
 /// Everything the quality area is scored from.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default)]
 pub struct Quality {
-    #[serde(flatten)]
     pub own_tests: OwnTests,
     /// clippy's lints (default lint set, library and tests); `None` when clippy could not run (see `notes`).
     pub clippy: Option<Vec<Lint>>,
@@ -105,7 +104,40 @@ pub struct Quality {
     /// Attributes in the library that silence clippy or rustfmt (outside test code).
     pub silenced: Vec<Silencer>,
     /// Signals that could not be counted, and why (a missing tool costs the candidate nothing).
-    pub notes: Vec<String>,
+    pub notes: Vec<Uncounted>,
+}
+
+/// A quality signal that could not be counted, and why; reporters phrase it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Uncounted {
+    ClippyTimedOut,
+    /// clippy did not run (the first error line it printed).
+    ClippyFailed(String),
+    /// rustfmt could not tell.
+    Rustfmt(crate::cargo::Unformatted),
+    /// A source file does not parse (its path in the crate, the parser's error): its code was not read.
+    Unparsable {
+        file: String,
+        error: String,
+    },
+    /// A source file could not be read (its path in the crate, the error).
+    Unreadable {
+        file: String,
+        error: String,
+    },
+}
+
+impl Uncounted {
+    /// The same note with every text in it passed through `scrub` (paths of the job made the candidate's).
+    fn scrubbed(self, scrub: impl Fn(&str) -> String) -> Uncounted {
+        use crate::cargo::Unformatted;
+        match self {
+            Uncounted::ClippyFailed(why) => Uncounted::ClippyFailed(scrub(&why)),
+            Uncounted::Rustfmt(Unformatted::Missing(why)) => Uncounted::Rustfmt(Unformatted::Missing(scrub(&why))),
+            Uncounted::Rustfmt(Unformatted::Failed(why)) => Uncounted::Rustfmt(Unformatted::Failed(scrub(&why))),
+            other => other,
+        }
+    }
 }
 
 impl Quality {
@@ -133,11 +165,11 @@ pub fn assess(job: &Job, runs: &Runs<'_>, jail: &Jail, timeout: Duration) -> Res
     let relative = |path: &std::path::Path| job.relative(path);
     match tools::lints(runs.clippy, relative) {
         Ok(lints) => quality.clippy = Some(lints),
-        Err(why) => quality.notes.push(job.scrub(&why)),
+        Err(why) => quality.notes.push(why.scrubbed(|t| job.scrub(t))),
     }
     match tools::unformatted(runs.rustfmt, relative) {
         Ok(found) => quality.rustfmt = Some(found),
-        Err(why) => quality.notes.push(job.scrub(&why)),
+        Err(why) => quality.notes.push(why.scrubbed(|t| job.scrub(t))),
     }
     let source = source::analyse(&job.candidate_dir());
     quality.docs = source.docs;

@@ -4,20 +4,32 @@ use crate::cargo::Build;
 use crate::error::{Error, Result};
 use harness_sandbox::process::{self, Exit, Limits};
 use harness_sandbox::{Jail, Who};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::time::Duration;
 
 /// What the candidate's own tests did.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default)]
 pub struct OwnTests {
     pub passed: usize,
     pub total: usize,
     /// Names of tests that failed, hung or never reported.
     pub failed: Vec<String>,
-    /// Why there is nothing to count, or what went wrong while running the tests.
-    pub note: Option<String>,
+    /// Why there is nothing to count.
+    pub note: Option<Uncountable>,
+}
+
+/// Why the candidate's own tests could not be counted; reporters phrase it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Uncountable {
+    /// They do not compile: the first compile error, rendered.
+    DoNotCompile(String),
+    /// Their build failed without a compile error: cargo's stderr.
+    BuildFailed(String),
+    /// Compiling them timed out.
+    TimedOut,
+    /// There is no `#[test]`.
+    NoTests,
 }
 
 /// Runs the test executables `build` produced; `scrub` cleans paths out of a compile error.
@@ -25,9 +37,9 @@ pub fn run(build: &Build, jail: &Jail, timeout: Duration, scrub: impl Fn(&str) -
     if !build.success {
         let first = build.diagnostics.iter().find(|d| d.level == "error").map(|d| scrub(&d.rendered));
         let note = match first {
-            Some(error) => format!("the candidate's tests do not compile:\n{}", error.trim_end()),
-            None if build.timed_out => "compiling the candidate's tests timed out".to_owned(),
-            None => format!("the candidate's tests do not compile: {}", scrub(build.stderr.trim())),
+            Some(error) => Uncountable::DoNotCompile(error.trim_end().to_owned()),
+            None if build.timed_out => Uncountable::TimedOut,
+            None => Uncountable::BuildFailed(scrub(build.stderr.trim())),
         };
         return Ok(OwnTests { note: Some(note), ..OwnTests::default() });
     }
@@ -65,7 +77,7 @@ pub fn run(build: &Build, jail: &Jail, timeout: Duration, scrub: impl Fn(&str) -
         }
     }
     if tests.total == 0 {
-        tests.note = Some("no tests found: write at least one #[test]".to_owned());
+        tests.note = Some(Uncountable::NoTests);
     }
     Ok(tests)
 }

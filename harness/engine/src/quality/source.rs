@@ -2,7 +2,7 @@
 //! `unwrap()` / `expect()` calls and attributes that silence clippy or rustfmt, outside test code. Lines come from
 //! proc-macro2's span locations.
 
-use super::{Docs, Finding, Function, Location, Silencer, Tool};
+use super::{Docs, Finding, Function, Location, Silencer, Tool, Uncounted};
 use proc_macro2::Span;
 use std::path::{Path, PathBuf};
 use syn::punctuated::Punctuated;
@@ -17,7 +17,7 @@ pub struct Source {
     pub unwraps: Vec<Finding>,
     pub silenced: Vec<Silencer>,
     /// Files that could not be read or parsed.
-    pub notes: Vec<String>,
+    pub notes: Vec<Uncounted>,
 }
 
 /// Reads the library's module tree from `crate_dir/src/lib.rs`, following `mod name;` declarations outside test code
@@ -35,9 +35,9 @@ pub fn analyse(crate_dir: &Path) -> Source {
         match std::fs::read_to_string(&path) {
             Ok(text) => match source.read(&name, &text, &module_dir) {
                 Ok(children) => pending.extend(children.into_iter().rev()),
-                Err(e) => source.notes.push(format!("{name} does not parse ({e}); its code was not read")),
+                Err(e) => source.notes.push(Uncounted::Unparsable { file: name, error: e.to_string() }),
             },
-            Err(e) => source.notes.push(format!("{name} could not be read ({e}); its code was not read")),
+            Err(e) => source.notes.push(Uncounted::Unreadable { file: name, error: e.to_string() }),
         }
     }
     source

@@ -1,18 +1,18 @@
 //! What clippy and rustfmt said about the candidate's crate, as lints and findings located in it.
 
-use super::{Finding, Lint, LintLevel, Location};
+use super::{Finding, Lint, LintLevel, Location, Uncounted};
 use crate::cargo::{Build, Diagnostic, Formatting};
 use std::path::Path;
 
 /// The lints of a clippy run, deduplicated (the library and its unit tests see the same code), in file and line
 /// order; `Err` says why there are none to count (clippy missing, timed out).
-pub fn lints(build: &Build, relative: impl Fn(&Path) -> String) -> Result<Vec<Lint>, String> {
+pub fn lints(build: &Build, relative: impl Fn(&Path) -> String) -> Result<Vec<Lint>, Uncounted> {
     if build.timed_out {
-        return Err("clippy timed out; its lints were not counted".to_owned());
+        return Err(Uncounted::ClippyTimedOut);
     }
     if !build.success && build.diagnostics.is_empty() {
         let why = build.stderr.lines().find(|l| l.starts_with("error")).unwrap_or("no output").trim();
-        return Err(format!("clippy did not run ({why}); its lints were not counted"));
+        return Err(Uncounted::ClippyFailed(why.to_owned()));
     }
     let mut lints: Vec<Lint> = build.diagnostics.iter().filter_map(|d| lint(d, &relative)).collect();
     lints.sort_by(|a, b| (&a.location, &a.code, &a.message).cmp(&(&b.location, &b.code, &b.message)));
@@ -44,9 +44,9 @@ fn is_error_code(code: &str) -> bool {
 }
 
 /// Where rustfmt would change the code, in file and line order; `Err` says why it could not tell.
-pub fn unformatted(formatting: &Formatting, relative: impl Fn(&Path) -> String) -> Result<Vec<Finding>, String> {
+pub fn unformatted(formatting: &Formatting, relative: impl Fn(&Path) -> String) -> Result<Vec<Finding>, Uncounted> {
     match formatting {
-        Formatting::Unavailable(why) => Err(format!("{why}; formatting was not counted")),
+        Formatting::Unavailable(why) => Err(Uncounted::Rustfmt(why.clone())),
         Formatting::Checked(hunks) => {
             let mut found: Vec<Finding> = hunks
                 .iter()
@@ -116,7 +116,8 @@ mod tests {
     #[test]
     fn a_clippy_that_did_not_run_is_a_reason_not_zero_lints() {
         let why = lints(&build(false, Vec::new()), strip).unwrap_err();
-        assert!(why.contains("no such command"), "{why}");
+        let Uncounted::ClippyFailed(line) = &why else { panic!("{why:?}") };
+        assert!(line.contains("no such command"), "{why:?}");
     }
 
     #[test]
@@ -124,6 +125,8 @@ mod tests {
         let formatting = Formatting::Checked(vec![(PathBuf::from("candidate/src/lib.rs"), 4)]);
         let found = unformatted(&formatting, strip).unwrap();
         assert_eq!(found[0].location.to_string(), "src/lib.rs:4");
-        assert!(unformatted(&Formatting::Unavailable("rustfmt not found".into()), strip).is_err());
+        let missing = crate::cargo::Unformatted::Missing("not found".into());
+        let why = unformatted(&Formatting::Unavailable(missing.clone()), strip).unwrap_err();
+        assert_eq!(why, Uncounted::Rustfmt(missing));
     }
 }

@@ -62,7 +62,7 @@ pub(super) fn quality_evidence(out: &mut String, quality: &Quality, area: &AreaS
         }
     }
     for note in &quality.notes {
-        let _ = writeln!(out, "  note: {note}");
+        let _ = writeln!(out, "  note: {}", crate::report::quality::uncounted(note));
     }
 }
 
@@ -96,7 +96,7 @@ fn summary(summary: &Summary) -> String {
 fn item(item: &Item) -> String {
     match item {
         Item::FailedTest(name) => format!("✗ {name}"),
-        Item::Note(note) => note.clone(),
+        Item::Uncountable(note) => crate::report::quality::uncountable(note),
         Item::Lint { location, level, code, message } => {
             let level = if *level == LintLevel::Error { "error" } else { "warning" };
             format!("{location}: {level} {code}: {message}")

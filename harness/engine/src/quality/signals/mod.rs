@@ -109,8 +109,8 @@ pub enum Summary {
 pub enum Item {
     /// A test that failed, hung or never reported.
     FailedTest(String),
-    /// Why there is nothing to count, or what went wrong counting.
-    Note(String),
+    /// Why the candidate's own tests could not be counted.
+    Uncountable(crate::quality::own_tests::Uncountable),
     /// A lint: its level, code and message.
     Lint { location: Location, level: LintLevel, code: String, message: String },
     /// An attribute that silences `tool`, counted like what it hides.

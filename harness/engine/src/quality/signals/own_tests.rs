@@ -22,7 +22,7 @@ impl Unit for OwnTests {
     fn evidence(&self, quality: &Quality) -> Evidence {
         let tests = &quality.own_tests;
         let mut items: Vec<Item> = tests.failed.iter().cloned().map(Item::FailedTest).collect();
-        items.extend(tests.note.clone().map(Item::Note));
+        items.extend(tests.note.clone().map(Item::Uncountable));
         Evidence { summary: Summary::Passed { passed: tests.passed, total: tests.total }, items }
     }
 }
