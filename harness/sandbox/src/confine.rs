@@ -48,9 +48,7 @@ pub const NAME: &str = "harness-confine";
 
 /// Whether the running executable was started as the launcher (its `argv[0]` names [`NAME`]).
 pub fn invoked() -> bool {
-    std::env::args_os()
-        .next()
-        .is_some_and(|arg0| std::path::Path::new(&arg0).file_name().is_some_and(|name| name == NAME))
+    crate::started_as(NAME)
 }
 
 /// The launcher's work: restricts this process and `exec`s the program, which never returns; or returns what to

@@ -7,6 +7,7 @@
 
 pub mod cgroup;
 pub mod confine;
+pub mod contain;
 pub mod os;
 pub mod process;
 
@@ -297,6 +298,11 @@ impl Sandbox {
     pub fn signal_of(&self, code: i32) -> Option<i32> {
         (self.bwrap.is_some() && (129..160).contains(&code)).then(|| code - 128)
     }
+}
+
+/// Whether the running executable was started under `name` (its `argv[0]`'s file name): the launchers.
+fn started_as(name: &str) -> bool {
+    std::env::args_os().next().is_some_and(|arg0| Path::new(&arg0).file_name().is_some_and(|file| file == name))
 }
 
 /// A grade's private folder for what candidate processes may see: copies of the executables they run (read-only in
