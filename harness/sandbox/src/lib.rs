@@ -1,9 +1,11 @@
 //! The one owner of the sandbox every candidate process runs in (trials, measurements, the candidate's own tests):
-//! bubblewrap with every namespace unshared, nothing of the host visible but the system's read-only `/usr` and the
-//! files a run needs, a size-capped `/tmp`, a cleared environment, no capabilities, and (when the harness runs as
-//! root) a drop to an unprivileged uid before bubblewrap starts; inside it, where the kernel has Landlock, the
-//! `harness-confine` launcher restricts the program to the files it was given before `exec`ing it. `process` adds
-//! rlimits and the wall-clock kill.
+//! namespaces of its own (user, mount, PID, network, IPC, UTS, cgroup), nothing of the host visible but the system's
+//! read-only `/usr` and the files a run needs, a size-capped `/tmp`, a cleared environment, no capabilities, and
+//! (when the harness runs as root) a drop to an unprivileged uid before the sandbox starts; inside it, where the
+//! kernel has Landlock, the `harness-confine` launcher restricts the program to the files it was given before
+//! `exec`ing it. The namespaces are made by the harness executable itself started as `harness-contain`
+//! ([`contain`], the embedded backend) or, when asked for or when the embedded one cannot start, by bubblewrap.
+//! `process` adds rlimits and the wall-clock kill.
 
 pub mod cgroup;
 pub mod confine;
@@ -29,6 +31,15 @@ const TMP_BYTES: u64 = 64 << 20;
 pub const ENV_CONFINE: &str = "HARNESS_CONFINE";
 /// Environment variable naming the bubblewrap executable, instead of `bwrap` on the system's `PATH`.
 pub const ENV_BWRAP: &str = "HARNESS_BWRAP";
+/// Environment variable choosing the sandbox's backend: `embedded` (the harness executable as `harness-contain`),
+/// `bwrap` (bubblewrap), or unset for the embedded one, falling back to bubblewrap when it cannot start here.
+pub const ENV_SANDBOX: &str = "HARNESS_SANDBOX";
+/// The kernel settings that may forbid unprivileged user namespaces, under `/proc/sys`, with the value that does.
+const USERNS_POLICIES: [(&str, &str, &str); 3] = [
+    ("kernel/apparmor_restrict_unprivileged_userns", "1", "AppArmor restricts unprivileged user namespaces"),
+    ("kernel/unprivileged_userns_clone", "0", "unprivileged user namespaces are disabled"),
+    ("user/max_user_namespaces", "0", "user namespaces are disabled"),
+];
 /// Where the launcher is mounted (read-only) inside the sandbox.
 const CONFINE_PATH: &str = "/run/harness-confine";
 /// Longest a probe of the sandbox (bubblewrap running `true`, the launcher naming what it enforces) may take.
@@ -70,9 +81,26 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// How candidate processes are confined in this grade.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sandbox {
-    bwrap: Option<PathBuf>,
-    /// The Landlock launcher, when it enforces Landlock inside bubblewrap here.
+    /// What makes the sandbox's namespaces and mounts; none when candidate code runs unsandboxed.
+    namespaces: Option<Namespaces>,
+    /// The Landlock launcher, when it enforces Landlock inside the sandbox here.
     landlock: Option<Landlock>,
+}
+
+/// Which program makes the sandbox's namespaces and mounts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// The harness executable, started as `harness-contain` ([`contain`]).
+    Embedded,
+    /// bubblewrap (`bwrap`).
+    Bubblewrap,
+}
+
+/// A backend and the executable that is it here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Namespaces {
+    backend: Backend,
+    program: PathBuf,
 }
 
 /// The `harness-confine` launcher on the host and the Landlock ABI it enforces.
@@ -100,7 +128,7 @@ pub enum Access {
 /// How candidate code of a grade was confined: the layers that were active, in the order they apply.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Layers {
-    /// Whether candidate code ran inside bubblewrap.
+    /// Whether candidate code ran inside the sandbox's namespaces (either backend).
     pub sandboxed: bool,
     pub active: Vec<Layer>,
 }
@@ -115,8 +143,8 @@ impl Layers {
 /// One layer of confinement; the binary's reporters phrase it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Layer {
-    /// bubblewrap's namespaces: user, pid, network (none at all), IPC, UTS and cgroup.
-    Namespaces,
+    /// The sandbox's namespaces, made by this backend: user, mount, pid, network (none at all), IPC, UTS and cgroup.
+    Namespaces(Backend),
     /// Read-only `/usr`, only the files the run needs, and a private `/tmp` of this many MiB.
     Filesystem { tmp_mib: u64 },
     /// A uid of the grade's own when the harness is root, no capabilities, no_new_privs.
@@ -149,48 +177,55 @@ pub enum Kill {
 }
 
 impl Sandbox {
-    /// bubblewrap with Landlock inside when both work here; otherwise an error, unless `allow_unsandboxed`
-    /// (self-assessment on a machine without them), in which case candidate code runs in bubblewrap alone, or, without
-    /// bubblewrap, with process groups and rlimits only.
+    /// The sandbox with Landlock inside when both work here; otherwise an error, unless `allow_unsandboxed`
+    /// (self-assessment on a machine without them), in which case candidate code runs in the namespaces alone, or,
+    /// without them, with process groups and rlimits only. The namespaces are the embedded backend's unless
+    /// `HARNESS_SANDBOX` asks for bubblewrap, or the embedded one cannot start here and bubblewrap can.
     pub fn detect(allow_unsandboxed: bool) -> Result<Sandbox> {
-        static PROBE: OnceLock<std::result::Result<PathBuf, String>> = OnceLock::new();
+        static PROBE: OnceLock<std::result::Result<Namespaces, String>> = OnceLock::new();
         match PROBE.get_or_init(probe) {
-            Ok(bwrap) => {
+            Ok(namespaces) => {
                 static LANDLOCK: OnceLock<Option<Landlock>> = OnceLock::new();
-                let landlock = LANDLOCK.get_or_init(|| probe_landlock(bwrap)).clone();
+                let landlock = LANDLOCK.get_or_init(|| probe_landlock(namespaces)).clone();
                 if landlock.is_none() && !allow_unsandboxed {
                     return Err(Error::Unavailable(
-                        "failed to start the sandbox: Landlock is not enforced inside bubblewrap here (a kernel \
+                        "failed to start the sandbox: Landlock is not enforced inside the sandbox here (a kernel \
                          without Landlock, or the harness executable not found to act as its launcher: set \
-                         HARNESS_CONFINE); pass --allow-unsandboxed to run candidate code in bubblewrap alone"
+                         HARNESS_CONFINE); pass --allow-unsandboxed to run candidate code in the sandbox's \
+                         namespaces alone"
                             .to_owned(),
                     ));
                 }
-                Ok(Sandbox { bwrap: Some(bwrap.clone()), landlock })
+                Ok(Sandbox { namespaces: Some(namespaces.clone()), landlock })
             }
             Err(_) if allow_unsandboxed => Ok(Sandbox::none()),
             Err(why) => Err(Error::Unavailable(format!(
-                "failed to start the sandbox: {why}; install bubblewrap (apt-get install bubblewrap), or pass \
-                 --allow-unsandboxed to run candidate code without it (only for your own code)"
+                "failed to start the sandbox: {why}; pass --allow-unsandboxed to run candidate code without it (only \
+                 for your own code)"
             ))),
         }
     }
 
     /// No sandbox (unit tests of the engine, which run only code of this repository).
     pub fn none() -> Sandbox {
-        Sandbox { bwrap: None, landlock: None }
+        Sandbox { namespaces: None, landlock: None }
     }
 
     pub fn is_active(&self) -> bool {
-        self.bwrap.is_some()
+        self.namespaces.is_some()
+    }
+
+    /// Which program makes the sandbox's namespaces, when there is a sandbox.
+    pub fn backend(&self) -> Option<Backend> {
+        self.namespaces.as_ref().map(|namespaces| namespaces.backend)
     }
 
     /// The layers a report lists.
     pub fn layers(&self) -> Layers {
         let mut active = Vec::new();
-        if self.bwrap.is_some() {
+        if let Some(backend) = self.backend() {
             active.extend([
-                Layer::Namespaces,
+                Layer::Namespaces(backend),
                 Layer::Filesystem { tmp_mib: TMP_BYTES >> 20 },
                 Layer::Privileges,
                 Layer::Environment,
@@ -202,14 +237,14 @@ impl Sandbox {
         }
         active.push(Layer::Rlimits);
         active.extend(cgroup::layer());
-        active.push(Layer::WallClock(if self.bwrap.is_some() {
+        active.push(Layer::WallClock(if self.is_active() {
             Kill::Namespace
         } else if cgroup::available().is_some() {
             Kill::GroupAndCgroup
         } else {
             Kill::Group
         }));
-        Layers { sandboxed: self.bwrap.is_some(), active }
+        Layers { sandboxed: self.is_active(), active }
     }
 
     /// A command that runs `program args…` confined, seeing `paths` (each at its own path) and nothing else of the
@@ -226,7 +261,7 @@ impl Sandbox {
     }
 
     /// [`command`](Self::command), with the program started through the launcher (when there is one) or not (the
-    /// launcher's own probe).
+    /// launcher's own probe). Both backends take the same options for the mounts, the directory and the environment.
     fn build(
         &self,
         program: &Path,
@@ -236,29 +271,21 @@ impl Sandbox {
         uid: Option<u32>,
         through_launcher: bool,
     ) -> Command {
-        let Some(bwrap) = &self.bwrap else {
+        use std::os::unix::process::CommandExt;
+        let Some(namespaces) = &self.namespaces else {
             let mut command = Command::new(program);
             command.args(args).env_clear().env("PATH", "/usr/bin:/bin").envs(env.iter().map(|(k, v)| (k, v)));
             return command;
         };
-        let mut command = Command::new(bwrap);
+        let mut command = Command::new(&namespaces.program);
         command.env_clear();
-        command.args(["--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]);
-        command.args(["--ro-bind", "/usr", "/usr"]);
-        let mut system = vec![PathBuf::from("/usr")];
-        for link in ["bin", "lib", "lib64", "sbin"] {
-            let host = Path::new("/").join(link);
-            match std::fs::read_link(&host) {
-                Ok(target) => {
-                    command.arg("--symlink").arg(target).arg(&host);
-                }
-                Err(_) if host.is_dir() => {
-                    command.arg("--ro-bind").arg(&host).arg(&host);
-                    system.push(host);
-                }
-                Err(_) => {}
+        match namespaces.backend {
+            Backend::Embedded => command.arg0(contain::NAME),
+            Backend::Bubblewrap => {
+                command.args(["--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL"])
             }
-        }
+        };
+        let system = system_mounts(&mut command);
         command.args(["--proc", "/proc", "--dev", "/dev"]);
         command.args(["--size", &TMP_BYTES.to_string(), "--tmpfs", "/tmp"]);
         for (path, access) in paths {
@@ -271,7 +298,12 @@ impl Sandbox {
         if let Some(landlock) = &self.landlock {
             command.arg("--ro-bind").arg(&landlock.launcher).arg(CONFINE_PATH);
         }
-        command.args(["--chdir", "/tmp", "--clearenv", "--setenv", "PATH", "/usr/bin:/bin"]);
+        command.args(["--chdir", "/tmp"]);
+        if namespaces.backend == Backend::Bubblewrap {
+            // The embedded backend always clears it.
+            command.arg("--clearenv");
+        }
+        command.args(["--setenv", "PATH", "/usr/bin:/bin"]);
         for (name, value) in env {
             command.arg("--setenv").arg(name).arg(value);
         }
@@ -281,23 +313,43 @@ impl Sandbox {
         }
         command.arg(program).args(args);
         if let Some(uid) = uid {
-            use std::os::unix::process::CommandExt;
             command.uid(uid).gid(uid);
         }
         command
     }
 
-    /// Whether candidate processes get a uid of their own: when the harness runs as root (bubblewrap started by root
-    /// keeps every capability in the host), and only inside bubblewrap.
+    /// Whether candidate processes get a uid of their own: when the harness runs as root (a sandbox started by root
+    /// keeps every capability in the host), and only inside the sandbox.
     fn drops_privileges(&self) -> bool {
         // SAFETY: geteuid has no preconditions.
-        self.bwrap.is_some() && unsafe { libc::geteuid() } == 0
+        self.is_active() && unsafe { libc::geteuid() } == 0
     }
 
-    /// bubblewrap reports a child killed by signal N as exit code 128 + N; this turns it back into the signal.
+    /// Both backends report a child killed by signal N as exit code 128 + N; this turns it back into the signal.
     pub fn signal_of(&self, code: i32) -> Option<i32> {
-        (self.bwrap.is_some() && (129..160).contains(&code)).then(|| code - 128)
+        (self.is_active() && (129..160).contains(&code)).then(|| code - 128)
     }
+}
+
+/// Adds the system's read-only `/usr` and the root links (`/bin`, `/lib`, `/lib64`, `/sbin`: a symlink where the host
+/// has one, else a read-only bind of the dir) to a sandbox's command; returns the system dirs that are bound.
+fn system_mounts(command: &mut Command) -> Vec<PathBuf> {
+    command.args(["--ro-bind", "/usr", "/usr"]);
+    let mut system = vec![PathBuf::from("/usr")];
+    for link in ["bin", "lib", "lib64", "sbin"] {
+        let host = Path::new("/").join(link);
+        match std::fs::read_link(&host) {
+            Ok(target) => {
+                command.arg("--symlink").arg(target).arg(&host);
+            }
+            Err(_) if host.is_dir() => {
+                command.arg("--ro-bind").arg(&host).arg(&host);
+                system.push(host);
+            }
+            Err(_) => {}
+        }
+    }
+    system
 }
 
 /// Whether the running executable was started under `name` (its `argv[0]`'s file name): the launchers.
@@ -335,13 +387,21 @@ impl Jail {
             UID_BASE + (std::process::id() % 100_000) * 64 + grade * 2
         });
         let mut jail = Jail { sandbox, dir, outputs: std::sync::atomic::AtomicUsize::new(0), uid };
-        // The sandbox's user must read the launcher: when it is another user than the harness's and cannot reach the
-        // launcher where it is (a root harness installed under /root), the jail binds a copy of it.
+        // The sandbox's user must read the launchers: when it is another user than the harness's and cannot reach the
+        // harness executable where it is (a root harness installed under /root), the jail starts and binds a copy.
+        let other_user = jail.uid.is_some();
+        let unreachable = |exe: &Path| other_user && !world_reachable(exe);
         if let Some(mut landlock) = jail.sandbox.landlock.take() {
-            if jail.uid.is_some() && !world_reachable(&landlock.launcher) {
+            if unreachable(&landlock.launcher) {
                 landlock.launcher = jail.admit(&landlock.launcher)?;
             }
             jail.sandbox.landlock = Some(landlock);
+        }
+        if let Some(mut namespaces) = jail.sandbox.namespaces.take() {
+            if namespaces.backend == Backend::Embedded && unreachable(&namespaces.program) {
+                namespaces.program = jail.admit(&namespaces.program)?;
+            }
+            jail.sandbox.namespaces = Some(namespaces);
         }
         Ok(jail)
     }
@@ -400,15 +460,65 @@ fn set_mode(path: &Path, mode: u32) -> Result<()> {
         .map_err(|e| Error::io("set the mode of", path, e))
 }
 
+/// The sandbox's namespaces as `HARNESS_SANDBOX` asks: the embedded backend (the default), falling back to
+/// bubblewrap when the embedded one cannot start here and bubblewrap can; or either one alone. The error says why.
+fn probe() -> std::result::Result<Namespaces, String> {
+    match std::env::var(ENV_SANDBOX).as_deref() {
+        Err(_) | Ok("") => probe_embedded().or_else(|embedded| {
+            probe_bwrap().map_err(|bwrap| format!("{embedded}; bubblewrap cannot stand in: {bwrap}"))
+        }),
+        Ok("embedded") => probe_embedded(),
+        Ok("bwrap" | "bubblewrap") => probe_bwrap(),
+        Ok(other) => Err(format!("{ENV_SANDBOX} is `{other}`: it must be `embedded` or `bwrap`")),
+    }
+}
+
+/// Checks that the embedded backend can build a sandbox here (the kernel may refuse unprivileged user namespaces),
+/// started as every confined run is: through `process` (own session, no_new_privs), as a grade's uid when the harness
+/// is root, from a jail's copy of the launcher when that uid cannot reach it.
+fn probe_embedded() -> std::result::Result<Namespaces, String> {
+    let program = find_launcher().ok_or_else(|| {
+        "the harness executable was not found to act as the sandbox's launcher (set HARNESS_CONFINE)".to_owned()
+    })?;
+    let namespaces = Namespaces { backend: Backend::Embedded, program };
+    let jail =
+        Jail::new(Sandbox { namespaces: Some(namespaces.clone()), landlock: None }).map_err(|e| e.to_string())?;
+    let command = jail.command(Path::new("/usr/bin/true"), &[], &[], None, Who::Candidate);
+    match process::run(command, Limits::tool(PROBE_TIMEOUT, PROBE_OUTPUT), None) {
+        Ok(done) if done.success() => Ok(namespaces),
+        Ok(done) if done.exit == Exit::TimedOut => {
+            Err(format!("the embedded sandbox did not start within {}s", PROBE_TIMEOUT.as_secs()))
+        }
+        Ok(done) => {
+            let line = done.stderr.text.trim().lines().next().unwrap_or("no message").to_owned();
+            let read = |name: &str| std::fs::read_to_string(Path::new("/proc/sys").join(name)).ok();
+            Err(match userns_policy(read) {
+                Some(cause) => format!("the kernel refuses the sandbox's user namespaces: {cause} ({line})"),
+                None => format!("the embedded sandbox cannot start here ({line})"),
+            })
+        }
+        Err(e) => Err(format!("the harness executable does not start as the sandbox's launcher: {e}")),
+    }
+}
+
+/// Which kernel setting forbids unprivileged user namespaces, if one does (`read` gives a `/proc/sys` file's text).
+fn userns_policy(read: impl Fn(&str) -> Option<String>) -> Option<String> {
+    USERNS_POLICIES.iter().find_map(|&(name, value, cause)| {
+        let set = read(name)?;
+        (set.trim() == value).then(|| format!("{cause} (sysctl {}={value})", name.replace('/', ".")))
+    })
+}
+
 /// Finds bubblewrap and checks it can build a sandbox here (namespaces may be disabled in a container), started as
 /// every confined run is (through `process`, in a session of its own, with no_new_privs).
-fn probe() -> std::result::Result<PathBuf, String> {
+fn probe_bwrap() -> std::result::Result<Namespaces, String> {
     let bwrap = std::env::var_os(ENV_BWRAP).map_or_else(|| PathBuf::from("bwrap"), PathBuf::from);
-    let sandbox = Sandbox { bwrap: Some(bwrap.clone()), landlock: None };
+    let namespaces = Namespaces { backend: Backend::Bubblewrap, program: bwrap };
+    let sandbox = Sandbox { namespaces: Some(namespaces.clone()), landlock: None };
     let uid = sandbox.drops_privileges().then_some(UID_BASE);
     let command = sandbox.command(Path::new("/usr/bin/true"), &[], &[], &[], uid);
     match process::run(command, Limits::tool(PROBE_TIMEOUT, PROBE_OUTPUT), None) {
-        Ok(done) if done.success() => Ok(bwrap),
+        Ok(done) if done.success() => Ok(namespaces),
         Ok(done) if done.exit == Exit::TimedOut => {
             Err(format!("bubblewrap did not start a sandbox within {}s", PROBE_TIMEOUT.as_secs()))
         }
@@ -416,7 +526,9 @@ fn probe() -> std::result::Result<PathBuf, String> {
             "bubblewrap cannot create a sandbox here ({})",
             done.stderr.text.trim().lines().next().unwrap_or("no message")
         )),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err("bubblewrap (bwrap) is not installed".to_owned()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err("bubblewrap (bwrap) is not installed (apt-get install bubblewrap)".to_owned())
+        }
         Err(e) => Err(format!("bubblewrap does not start: {e}")),
     }
 }
@@ -449,11 +561,11 @@ fn find_launcher() -> Option<PathBuf> {
     exe.ancestors().skip(1).take(2).map(|dir| dir.join("harness")).find(|path| path.is_file())
 }
 
-/// The launcher and the Landlock ABI it enforces inside bubblewrap here (`harness-confine --probe`), if it does. It
+/// The launcher and the Landlock ABI it enforces inside the sandbox here (`harness-confine --probe`), if it does. It
 /// runs as the harness's own user: a jail binds the launcher where the sandbox's user can read it.
-fn probe_landlock(bwrap: &Path) -> Option<Landlock> {
+fn probe_landlock(namespaces: &Namespaces) -> Option<Landlock> {
     let launcher = find_launcher()?;
-    let sandbox = Sandbox { bwrap: Some(bwrap.to_owned()), landlock: Some(Landlock { launcher, abi: 0 }) };
+    let sandbox = Sandbox { namespaces: Some(namespaces.clone()), landlock: Some(Landlock { launcher, abi: 0 }) };
     let probe = [OsString::from("--probe")];
     let command = sandbox.build(Path::new(CONFINE_PATH), &probe, &[], &[], None, false);
     let done = process::run(command, Limits::tool(PROBE_TIMEOUT, PROBE_OUTPUT), None)
@@ -481,14 +593,21 @@ fn enforced_abi(probe: &str) -> Option<u32> {
 mod tests {
     use super::*;
 
+    fn with(backend: Backend, program: &str, landlock: Option<Landlock>) -> Sandbox {
+        Sandbox { namespaces: Some(Namespaces { backend, program: PathBuf::from(program) }), landlock }
+    }
+
+    fn bwrap() -> Sandbox {
+        with(Backend::Bubblewrap, "bwrap", None)
+    }
+
     fn args(command: &Command) -> Vec<String> {
         command.get_args().map(|a| a.to_string_lossy().into_owned()).collect()
     }
 
     #[test]
     fn a_sandboxed_command_unshares_everything_and_binds_only_what_it_is_given() {
-        let sandbox = Sandbox { bwrap: Some(PathBuf::from("bwrap")), landlock: None };
-        let command = sandbox.command(
+        let command = bwrap().command(
             Path::new("/t/runner"),
             &[OsString::from("run"), OsString::from("case")],
             &[("HARNESS_SEED", "7".to_owned())],
@@ -508,6 +627,46 @@ mod tests {
     }
 
     #[test]
+    fn the_embedded_backend_is_the_harness_started_as_harness_contain_with_bubblewrap_s_mount_options() {
+        let launcher = Landlock { launcher: PathBuf::from("/h/harness"), abi: 7 };
+        let sandbox = with(Backend::Embedded, "/h/harness", Some(launcher));
+        let command = sandbox.command(
+            Path::new("/t/runner"),
+            &[OsString::from("list")],
+            &[("HARNESS_SEED", "7".to_owned())],
+            &[(Path::new("/t/runner"), Access::ReadOnly), (Path::new("/s"), Access::ReadWrite)],
+            None,
+        );
+        assert_eq!(command.get_program(), "/h/harness");
+        let args = args(&command).join(" ");
+        assert!(args.starts_with("--ro-bind /usr /usr "), "{args}");
+        assert!(args.contains("--proc /proc --dev /dev --size 67108864 --tmpfs /tmp"), "{args}");
+        assert!(args.contains("--ro-bind /t/runner /t/runner --bind /s /s --ro-bind /h/harness /run/harness-confine"));
+        assert!(
+            args.contains("--chdir /tmp --setenv PATH /usr/bin:/bin --setenv HARNESS_SEED 7 -- /run/harness-confine")
+        );
+        assert!(args.ends_with("-- /t/runner list"), "{args}");
+        assert!(!args.contains("--unshare") && !args.contains("--clearenv"), "bubblewrap's own options: {args}");
+        assert_eq!(command.get_envs().count(), 0, "the host environment is cleared");
+        let layers = sandbox.layers();
+        assert!(layers.sandboxed && layers.active[0] == Layer::Namespaces(Backend::Embedded), "{layers:?}");
+        assert!(layers.has(|layer| *layer == Layer::WallClock(Kill::Namespace)), "{layers:?}");
+    }
+
+    #[test]
+    fn a_kernel_setting_that_forbids_user_namespaces_is_named() {
+        let sysctl =
+            |name: &'static str, value: &'static str| move |asked: &str| (asked == name).then(|| format!("{value}\n"));
+        let apparmor = userns_policy(sysctl("kernel/apparmor_restrict_unprivileged_userns", "1")).unwrap();
+        assert!(apparmor.starts_with("AppArmor restricts") && apparmor.contains("=1)"), "{apparmor}");
+        let debian = userns_policy(sysctl("kernel/unprivileged_userns_clone", "0")).unwrap();
+        assert!(debian.contains("(sysctl kernel.unprivileged_userns_clone=0)"), "{debian}");
+        assert!(userns_policy(sysctl("user/max_user_namespaces", "0")).unwrap().contains("user.max_user_namespaces=0"));
+        assert_eq!(userns_policy(sysctl("kernel/unprivileged_userns_clone", "1")), None);
+        assert_eq!(userns_policy(|_| None), None);
+    }
+
+    #[test]
     fn without_bubblewrap_the_environment_is_still_cleared() {
         let command =
             Sandbox::none().command(Path::new("/t/runner"), &[OsString::from("list")], &[("A", "1".into())], &[], None);
@@ -518,16 +677,17 @@ mod tests {
     }
 
     #[test]
-    fn signals_come_back_from_bubblewrap_exit_codes() {
-        let sandbox = Sandbox { bwrap: Some(PathBuf::from("bwrap")), landlock: None };
-        assert_eq!(sandbox.signal_of(134), Some(6));
-        assert_eq!(sandbox.signal_of(3), None);
+    fn signals_come_back_from_either_backend_s_exit_codes() {
+        for sandbox in [bwrap(), with(Backend::Embedded, "/h/harness", None)] {
+            assert_eq!(sandbox.signal_of(134), Some(6));
+            assert_eq!(sandbox.signal_of(3), None);
+        }
         assert_eq!(Sandbox::none().signal_of(134), None);
     }
 
     fn landlocked(abi: u32) -> Sandbox {
         let launcher = PathBuf::from("/h/harness-confine");
-        Sandbox { bwrap: Some(PathBuf::from("bwrap")), landlock: Some(Landlock { launcher, abi }) }
+        with(Backend::Bubblewrap, "bwrap", Some(Landlock { launcher, abi }))
     }
 
     #[test]
@@ -572,8 +732,7 @@ mod tests {
             |sandbox: &Sandbox| sandbox.layers().active.into_iter().find(|l| matches!(l, Layer::Landlock { .. }));
         assert_eq!(landlock(&landlocked(7)), Some(Layer::Landlock { abi: 7 }));
         assert_eq!(landlock(&landlocked(3)), Some(Layer::Landlock { abi: 3 }));
-        let bwrap_only = Sandbox { bwrap: Some(PathBuf::from("bwrap")), landlock: None };
-        assert_eq!(landlock(&bwrap_only), None);
+        assert_eq!(landlock(&bwrap()), None);
         assert_eq!(landlock(&Sandbox::none()), None);
     }
 
@@ -594,9 +753,8 @@ mod tests {
         std::fs::write(&launcher, "#!/bin/sh\n").unwrap();
         mode(&launcher, 0o755);
         mode(host.path(), 0o755);
-        let landlocked = |launcher: &Path| Sandbox {
-            bwrap: Some(PathBuf::from("bwrap")),
-            landlock: Some(Landlock { launcher: launcher.to_path_buf(), abi: 7 }),
+        let landlocked = |launcher: &Path| {
+            with(Backend::Bubblewrap, "bwrap", Some(Landlock { launcher: launcher.to_path_buf(), abi: 7 }))
         };
         let bound = |jail: &Jail| jail.sandbox.landlock.as_ref().map(|l| l.launcher.clone()).unwrap();
 

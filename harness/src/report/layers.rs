@@ -1,14 +1,18 @@
 //! The sandbox's layers in words, for every format: a report's JSON lists each active layer as a sentence.
 
 use harness_sandbox::cgroup::Version;
-use harness_sandbox::{Kill, Layer, Layers};
+use harness_sandbox::{Backend, Kill, Layer, Layers};
 use serde::Serializer;
 use serde::ser::SerializeStruct;
 
 /// A layer as a report's sentence.
 pub fn phrase(layer: &Layer) -> String {
     match *layer {
-        Layer::Namespaces => {
+        Layer::Namespaces(Backend::Embedded) => {
+            "namespaces (embedded): user, pid, network, mount, IPC, UTS and cgroup (no network at all, a read-only root)"
+                .to_owned()
+        }
+        Layer::Namespaces(Backend::Bubblewrap) => {
             "bubblewrap: user, pid, network, IPC, UTS and cgroup namespaces (no network at all)".to_owned()
         }
         Layer::Filesystem { tmp_mib } => {
@@ -19,7 +23,7 @@ pub fn phrase(layer: &Layer) -> String {
         }
         Layer::Environment => "environment: cleared (only the harness's own variables)".to_owned(),
         Layer::Builds => {
-            "builds: cargo in bubblewrap too, in two phases: the candidate's library first, seeing nothing \
+            "builds: cargo in the sandbox too, in two phases: the candidate's library first, seeing nothing \
                           hidden; then the runner, the only build that sees the suite and reference, compiling no \
                           candidate source"
                 .to_owned()
@@ -81,6 +85,12 @@ mod tests {
         );
         let abi3 = phrase(&Layer::Landlock { abi: 3 });
         assert!(!abi3.contains("TCP") && !abi3.contains("signals"), "{abi3}");
+    }
+
+    #[test]
+    fn the_namespaces_say_which_backend_made_them() {
+        assert!(phrase(&Layer::Namespaces(Backend::Embedded)).starts_with("namespaces (embedded): user, pid, network"));
+        assert!(phrase(&Layer::Namespaces(Backend::Bubblewrap)).starts_with("bubblewrap: user, pid, network"));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::report::{band, points, scaling, verdict};
 use comfy_table::{Cell, CellAlignment, Color, Table};
 use harness_engine::grade::Verdict;
 use harness_engine::rubric::{Area, Band};
-use harness_sandbox::Layer;
+use harness_sandbox::{Backend, Layer};
 use std::fmt::Write;
 
 /// Lines of a case's captured output shown under its evidence.
@@ -113,8 +113,10 @@ fn run_lines(out: &mut String, report: &Report, paint: Paint) {
 fn confinement(report: &Report) -> String {
     if report.sandbox.sandboxed {
         let landlock = report.sandbox.has(|l| matches!(l, Layer::Landlock { .. }));
+        let bubblewrap = report.sandbox.has(|l| *l == Layer::Namespaces(Backend::Bubblewrap));
         format!(
-            "candidate code ran in a sandbox: bubblewrap (no network, no host files){}, unprivileged, rlimits",
+            "candidate code ran in a sandbox: {} (no network, no host files){}, unprivileged, rlimits",
+            if bubblewrap { "bubblewrap" } else { "namespaces" },
             if landlock { ", Landlock" } else { "" }
         )
     } else if report.sandbox.has(|l| matches!(l, Layer::Cgroup { .. })) {
