@@ -322,6 +322,13 @@ fn the_embedded_sandbox_s_program_has_no_capabilities_a_cleared_environment_and_
 }
 
 #[test]
+fn nothing_in_the_embedded_sandbox_may_create_a_user_namespace_of_its_own() {
+    let run = contain(&[], &["/usr/bin/sh", "-c", "unshare --user true && echo nested"]);
+    let (out, err) = (text(&run.stdout), text(&run.stderr));
+    assert!(!out.contains("nested") && err.contains("No space left on device"), "{out}{err}");
+}
+
+#[test]
 fn the_embedded_sandbox_exits_with_the_program_s_code_or_128_plus_its_signal() {
     assert_eq!(contain(&[], &["/usr/bin/sh", "-c", "exit 7"]).status.code(), Some(7));
     let killed = contain(&[], &["/usr/bin/sh", "-c", "kill -SEGV $$"]);

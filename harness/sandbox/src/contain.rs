@@ -10,7 +10,8 @@
 //! and always does what `bwrap --unshare-all --die-with-parent --new-session --cap-drop ALL --clearenv` does:
 //!
 //! 1. The launcher (single-threaded, right after `exec`) unshares the user, mount, PID, network, IPC, UTS and cgroup
-//!    namespaces and maps its own uid and gid to themselves (`setgroups` denied), then forks. It waits and exits with
+//!    namespaces, maps its own uid and gid to themselves (`setgroups` denied), sets the new user namespace's
+//!    `max_user_namespaces` to 0 (nothing inside may create one: bubblewrap's `--disable-userns`), then forks. It waits and exits with
 //!    its child's code, or 128 + the signal that killed it; it dies with its parent (`PR_SET_PDEATHSIG`).
 //! 2. The child is PID 1 of the new PID namespace and dies with the launcher. It builds the new root as bubblewrap
 //!    does: a tmpfs on `/tmp` (in its own mount namespace only), `newroot` and `oldroot` in it, `pivot_root`, each
@@ -120,6 +121,7 @@ pub fn launch() -> Result<u8, String> {
         return Err(failed("create the sandbox's namespaces (unshare)")(io::Error::last_os_error()));
     }
     map_ids(uid, gid)?;
+    forbid_nested_user_namespaces()?;
     die_with_parent()?;
     // The launcher holds the write end: PID 1 sees it closed if the launcher died before PID 1 could ask to die
     // with it.
@@ -229,6 +231,17 @@ fn map_ids(uid: libc::uid_t, gid: libc::gid_t) -> Result<(), String> {
     }
     write("uid_map", format!("{uid} {uid} 1\n"))?;
     write("gid_map", format!("{gid} {gid} 1\n"))
+}
+
+/// Sets the sandbox's own user namespace limit to none: nothing in it may create a user namespace of its own (where
+/// it would hold every capability again, and the kernel's namespace code would be open to it). Kernels before 4.9
+/// have no per-namespace limit.
+fn forbid_nested_user_namespaces() -> Result<(), String> {
+    let limit = Path::new("/proc/sys/user/max_user_namespaces");
+    match std::fs::write(limit, "0") {
+        Err(_) if !limit.exists() => Ok(()),
+        result => result.map_err(failed("forbid user namespaces inside the sandbox")),
+    }
 }
 
 /// Asks the kernel to SIGKILL this process when its parent dies.
