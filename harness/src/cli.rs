@@ -82,7 +82,7 @@ q end and write the report.")]
         /// Seed for the random trials.
         #[arg(long, default_value_t = grade::DEFAULT_SEED)]
         seed: u64,
-        /// Run the candidate's code without bubblewrap when it is not available (only for code you trust).
+        /// Run the candidate's code without the sandbox when it is not available (only for code you trust).
         #[arg(long)]
         allow_unsandboxed: bool,
     },
@@ -119,7 +119,7 @@ q end and write the report.")]
         problem: Option<String>,
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
-        /// Run the bundled solutions without bubblewrap when it is not available.
+        /// Run the bundled solutions without the sandbox when it is not available.
         #[arg(long)]
         allow_unsandboxed: bool,
         /// Instead: measure the hidden suites' strength with cargo-mutants (mutants of each reference caught by its
@@ -153,7 +153,7 @@ pub struct GradeArgs {
     /// Trials run at once (default: the number of cores).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=64))]
     pub jobs: Option<u32>,
-    /// Run the candidate's code without bubblewrap when it is not available (only for code you trust: your own).
+    /// Run the candidate's code without the sandbox when it is not available (only for code you trust: your own).
     #[arg(long)]
     pub allow_unsandboxed: bool,
 }
@@ -185,7 +185,7 @@ pub struct GradeAllArgs {
     /// What stdout gets: the leaderboard table (text), the batch as JSON, or the leaderboard as Markdown.
     #[arg(long, value_enum, default_value = "text")]
     pub format: BoardFormat,
-    /// Run candidate code without bubblewrap when it is not available (only for code you trust).
+    /// Run candidate code without the sandbox when it is not available (only for code you trust).
     #[arg(long)]
     pub allow_unsandboxed: bool,
 }
@@ -212,7 +212,7 @@ enum PracticeAction {
     /// Grade a practice attempt with full feedback (failing inputs revealed) and add it to the history.
     Grade {
         dir: PathBuf,
-        /// Run your code without bubblewrap when it is not available.
+        /// Run your code without the sandbox when it is not available.
         #[arg(long)]
         allow_unsandboxed: bool,
     },

@@ -28,7 +28,7 @@ pub struct Settings {
     /// Regrade candidates whose report is up to date.
     pub force: bool,
     pub seed: u64,
-    /// Run candidate code without bubblewrap when it is not available.
+    /// Run candidate code without the sandbox when it is not available.
     pub allow_unsandboxed: bool,
 }
 

@@ -1,7 +1,7 @@
 //! `harness-confine`: the Landlock layer of the sandbox. The harness executable is also the launcher: started under
-//! the name `harness-confine` (bubblewrap mounts it at `/run/harness-confine` inside the sandbox), `main` hands its
-//! arguments here, so the launcher is there wherever the harness runs. It runs after bubblewrap made the mounts (a
-//! Landlock-restricted process can no longer mount, so it cannot come before bubblewrap), restricts itself and then
+//! the name `harness-confine` (the sandbox mounts it at `/run/harness-confine`), `main` hands its arguments here, so
+//! the launcher is there wherever the harness runs. It runs after the sandbox's mounts are made (a Landlock-restricted
+//! process can no longer mount, so it cannot come before them), restricts itself and then
 //! `exec`s the program, which keeps the restriction, as does everything the program starts.
 //!
 //! ```text

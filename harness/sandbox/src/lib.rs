@@ -26,8 +26,8 @@ use std::time::Duration;
 const UID_BASE: u32 = 1_000_000;
 /// Size of the sandbox's private `/tmp`.
 const TMP_BYTES: u64 = 64 << 20;
-/// Environment variable naming the `harness-confine` launcher (an absolute path), instead of the one installed next
-/// to the harness.
+/// Environment variable naming the executable that acts as the sandbox's launchers, `harness-contain` (the embedded
+/// backend) and `harness-confine` (Landlock), under those names (an absolute path), instead of the running harness.
 pub const ENV_CONFINE: &str = "HARNESS_CONFINE";
 /// Environment variable naming the bubblewrap executable, instead of `bwrap` on the system's `PATH`.
 pub const ENV_BWRAP: &str = "HARNESS_BWRAP";
@@ -42,7 +42,7 @@ const USERNS_POLICIES: [(&str, &str, &str); 3] = [
 ];
 /// Where the launcher is mounted (read-only) inside the sandbox.
 const CONFINE_PATH: &str = "/run/harness-confine";
-/// Longest a probe of the sandbox (bubblewrap running `true`, the launcher naming what it enforces) may take.
+/// Longest a probe of the sandbox (a backend running `true`, the launcher naming what it enforces) may take.
 const PROBE_TIMEOUT: Duration = Duration::from_secs(30);
 /// Bytes kept of a probe's stdout and stderr.
 const PROBE_OUTPUT: usize = 16 << 10;
@@ -667,7 +667,7 @@ mod tests {
     }
 
     #[test]
-    fn without_bubblewrap_the_environment_is_still_cleared() {
+    fn without_a_sandbox_the_environment_is_still_cleared() {
         let command =
             Sandbox::none().command(Path::new("/t/runner"), &[OsString::from("list")], &[("A", "1".into())], &[], None);
         assert_eq!(command.get_program(), "/t/runner");
@@ -700,7 +700,7 @@ mod tests {
             None,
         );
         let args = args(&command);
-        let dashes = args.iter().position(|a| a == "--").expect("bubblewrap's options end with --");
+        let dashes = args.iter().position(|a| a == "--").expect("the sandbox's options end with --");
         let options = args[..dashes].join(" ");
         assert!(options.contains("--ro-bind /h/harness-confine /run/harness-confine"), "{options}");
         let launched = args[dashes + 1..].join(" ");

@@ -488,7 +488,7 @@ mod tests {
         assert_eq!(done.exit, Exit::Signal(libc::SIGSEGV));
     }
 
-    /// Confined limits (no bubblewrap here: the command runs on the host, as in `--allow-unsandboxed`).
+    /// Confined limits (no sandbox here: the command runs on the host, as in `--allow-unsandboxed`).
     fn confined(secs: u64, address_space: Option<u64>) -> Limits {
         Limits { confine: true, address_space, output_cap: 4096, ..limits(secs) }
     }
