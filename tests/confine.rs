@@ -410,3 +410,51 @@ fn killing_the_launcher_leaves_nothing_of_its_sandbox_running() {
     launcher.wait().unwrap();
     assert!(gone(&mark), "a process of the sandbox outlived its launcher");
 }
+
+#[test]
+fn where_the_kernel_allows_no_more_user_namespaces_grading_refuses_in_one_line_naming_the_setting() {
+    use std::io::{BufRead, Write};
+    // SAFETY: geteuid has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    assert!(root, "this test maps the grade uids (from 1 000 000) into a user namespace of its own: run it as root");
+    // The harness in a user namespace of its own (every uid mapped to itself, so it is root there and drops to a
+    // grade's uid as on the host) whose limit of nested user namespaces is 0: the kernel refuses the sandbox's
+    // namespaces as it does with user.max_user_namespaces=0 on the host. The shell waits for the map, then starts a
+    // second shell (root, with its capabilities, only once the map exists) that sets the limit and runs the harness.
+    let inner = "echo 0 > /proc/sys/user/max_user_namespaces && exec \"$0\" \"$@\"";
+    let outer = format!("echo ready; read go; exec sh -c '{inner}' \"$@\"");
+    let mut child = Command::new("unshare")
+        .args([
+            "--user",
+            "sh",
+            "-c",
+            &outer,
+            "sh",
+            HARNESS,
+            "grade",
+            "fraud-scorer",
+            "solutions/fraud-scorer/reference",
+        ])
+        .current_dir(crate::support::root())
+        .env("HARNESS_SANDBOX", "")
+        .env_remove("HARNESS_CONFINE")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("unshare (util-linux) runs");
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    assert_eq!(line, "ready\n", "the user namespace was not created");
+    for map in ["uid_map", "gid_map"] {
+        std::fs::write(format!("/proc/{}/{map}", child.id()), "0 0 4294967295\n").unwrap();
+    }
+    child.stdin.take().unwrap().write_all(b"go\n").unwrap();
+    let done = child.wait_with_output().unwrap();
+    let stderr = text(&done.stderr);
+    assert_eq!(done.status.code(), Some(5), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("user namespaces are disabled (sysctl user.max_user_namespaces=0)"), "{stderr}");
+    assert!(stderr.contains("No space left on device") && stderr.contains("--allow-unsandboxed"), "{stderr}");
+}

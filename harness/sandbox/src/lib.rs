@@ -463,13 +463,19 @@ fn set_mode(path: &Path, mode: u32) -> Result<()> {
 /// The sandbox's namespaces as `HARNESS_SANDBOX` asks: the embedded backend (the default), falling back to
 /// bubblewrap when the embedded one cannot start here and bubblewrap can; or either one alone. The error says why.
 fn probe() -> std::result::Result<Namespaces, String> {
-    match std::env::var(ENV_SANDBOX).as_deref() {
-        Err(_) | Ok("") => probe_embedded().or_else(|embedded| {
-            probe_bwrap().map_err(|bwrap| format!("{embedded}; bubblewrap cannot stand in: {bwrap}"))
-        }),
-        Ok("embedded") => probe_embedded(),
-        Ok("bwrap" | "bubblewrap") => probe_bwrap(),
-        Ok(other) => Err(format!("{ENV_SANDBOX} is `{other}`: it must be `embedded` or `bwrap`")),
+    choose(std::env::var(ENV_SANDBOX).ok().as_deref(), probe_embedded, probe_bwrap)
+}
+
+type Probe = fn() -> std::result::Result<Namespaces, String>;
+
+/// The backend `setting` (`HARNESS_SANDBOX`) asks for, probing only what it needs.
+fn choose(setting: Option<&str>, embedded: Probe, bwrap: Probe) -> std::result::Result<Namespaces, String> {
+    match setting {
+        None | Some("") => embedded()
+            .or_else(|embedded| bwrap().map_err(|bwrap| format!("{embedded}; bubblewrap cannot stand in: {bwrap}"))),
+        Some("embedded") => embedded(),
+        Some("bwrap" | "bubblewrap") => bwrap(),
+        Some(other) => Err(format!("{ENV_SANDBOX} is `{other}`: it must be `embedded` or `bwrap`")),
     }
 }
 
@@ -651,6 +657,25 @@ mod tests {
         let layers = sandbox.layers();
         assert!(layers.sandboxed && layers.active[0] == Layer::Namespaces(Backend::Embedded), "{layers:?}");
         assert!(layers.has(|layer| *layer == Layer::WallClock(Kill::Namespace)), "{layers:?}");
+    }
+
+    #[test]
+    fn the_embedded_backend_is_chosen_first_bubblewrap_stands_in_and_the_setting_picks_one_alone() {
+        let embedded: Probe = || Ok(Namespaces { backend: Backend::Embedded, program: PathBuf::from("/h/harness") });
+        let bwrap: Probe = || Ok(Namespaces { backend: Backend::Bubblewrap, program: PathBuf::from("bwrap") });
+        let refused: Probe = || Err("the kernel refuses".to_owned());
+        let missing: Probe = || Err("not installed".to_owned());
+        let backend = |result: std::result::Result<Namespaces, String>| result.map(|n| n.backend);
+        assert_eq!(backend(choose(None, embedded, bwrap)), Ok(Backend::Embedded));
+        assert_eq!(backend(choose(Some(""), refused, bwrap)), Ok(Backend::Bubblewrap), "bubblewrap stands in");
+        assert_eq!(
+            backend(choose(None, refused, missing)),
+            Err("the kernel refuses; bubblewrap cannot stand in: not installed".to_owned())
+        );
+        assert_eq!(backend(choose(Some("embedded"), refused, bwrap)), Err("the kernel refuses".to_owned()));
+        assert_eq!(backend(choose(Some("bwrap"), embedded, missing)), Err("not installed".to_owned()));
+        assert_eq!(backend(choose(Some("bubblewrap"), embedded, bwrap)), Ok(Backend::Bubblewrap));
+        assert!(backend(choose(Some("docker"), embedded, bwrap)).unwrap_err().contains("HARNESS_SANDBOX is `docker`"));
     }
 
     #[test]
