@@ -14,3 +14,4 @@ mod scaling;
 mod session;
 mod support;
 mod verify;
+mod xsd;
