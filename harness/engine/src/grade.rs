@@ -420,22 +420,7 @@ fn build_verdict(layout: &Layout, problem: &Problem, job: &Job, build: &Build) -
             .join("\n");
         return Ok(Some(Verdict::ApiMismatch { diagnostics: cap(&job.scrub(&rendered)) }));
     }
-    if offline_fetch_failed(&build.stderr) {
-        // The environment's fault, never the candidate's: the registry cache lacks a crate the runner needs.
-        return Err(Error::Harness(format!(
-            "failed to build offline: cargo's registry cache lacks a crate the runner needs (run `cargo fetch` in \
-             the harness checkout once with network): {}",
-            build.stderr.lines().find(|l| l.contains("error")).unwrap_or("").trim()
-        )));
-    }
     Ok(Some(Verdict::CompileError { diagnostics: cap(&job.scrub(build.stderr.trim())) }))
-}
-
-/// Whether cargo stopped because an offline build could not get a crate (nothing the candidate wrote).
-fn offline_fetch_failed(stderr: &str) -> bool {
-    stderr.contains("--offline was specified")
-        || (stderr.contains("failed to download") && !stderr.contains("error[E"))
-        || stderr.contains("attempting to make an HTTP request")
 }
 
 fn cap(text: &str) -> String {
@@ -444,17 +429,4 @@ fn cap(text: &str) -> String {
     }
     let end = (0..=MAX_DIAGNOSTIC_BYTES).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
     format!("{}\n… ({} more bytes of compiler output)", &text[..end], text.len() - end)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::offline_fetch_failed;
-
-    #[test]
-    fn a_missing_crate_in_an_offline_build_is_the_environment_not_the_candidate() {
-        let stderr = "error: failed to download `chacha20 v0.10.2`\n\nCaused by:\n  attempting to make an HTTP \
-                      request, but --offline was specified\n";
-        assert!(offline_fetch_failed(stderr));
-        assert!(!offline_fetch_failed("error[E0425]: cannot find value `x` in this scope\n"));
-    }
 }
