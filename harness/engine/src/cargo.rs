@@ -2,9 +2,10 @@
 //! each inside the sandbox and seeing only the toolchain, cargo's registry, the job, the target dir and the paths
 //! its phase allows, read through cargo's JSON messages (compiler diagnostics by target, artifacts with their
 //! executables), and `rustfmt --check` from the same toolchain; `cargo` subcommands that drive builds of the bank's own
-//! code (cargo-mutants) on the host. A failed cargo run whose cause is the machine (a crate missing from the cache, a
-//! full disk, a missing tool, a sandbox that did not start) is an [`Environment`] error, never a build the candidate
-//! failed. Every tool runs through the process owner (`harness_sandbox::process`), with a timeout.
+//! code (cargo-mutants) on the host, and the `cargo fetch` that fills cargo's registry cache before the first grade.
+//! A failed cargo run whose cause is the machine (a crate missing from the cache, a full disk, a missing tool, a
+//! sandbox that did not start) is an [`Environment`] error, never a build the candidate failed. Every tool runs
+//! through the process owner (`harness_sandbox::process`), with a timeout.
 
 use crate::error::{Environment, Error, Result};
 use harness_sandbox::process::{self, Exit, Finished, Limits};
@@ -48,7 +49,51 @@ impl Toolchain {
         let env: Vec<(&str, &OsStr)> = if rustc.is_file() { vec![("RUSTC", rustc.as_os_str())] } else { Vec::new() };
         run_on_host(&self.cargo(), args, &env, limits)
     }
+
+    /// `cargo fetch --locked` of the workspace `manifest` (the one the pinned lock file belongs to) for the host
+    /// platform, on the host with the network and the harness's environment (proxies, registry mirrors), into this
+    /// toolchain's cargo home: every crate of the lock file the host needs in the registry cache (downloaded and
+    /// unpacked), so that offline builds find them. It compiles and runs nothing.
+    pub fn fetch(&self, manifest: &Path) -> Result<()> {
+        let host = self.host()?;
+        let mut args: Vec<OsString> =
+            ["fetch", "--locked", "--target", &host, "--manifest-path"].map(OsString::from).into();
+        args.push(manifest.into());
+        let rustc = self.bin("rustc");
+        let mut env: Vec<(&str, &OsStr)> = vec![("CARGO_HOME", self.cargo_home.as_os_str())];
+        if rustc.is_file() {
+            env.push(("RUSTC", rustc.as_os_str()));
+        }
+        let done = run_on_host(&self.cargo(), &args, &env, Limits::tool(FETCH_TIMEOUT, PROBE_OUTPUT))
+            .map_err(|e| Environment::Fetch(format!("cargo could not be started: {e}")))?;
+        if done.exit == Exit::TimedOut {
+            return Err(Environment::Fetch(format!(
+                "`cargo fetch` did not finish within {}s",
+                FETCH_TIMEOUT.as_secs()
+            ))
+            .into());
+        }
+        if !done.success() {
+            return Err(Environment::Fetch(cargo_says(&done.stderr.text)).into());
+        }
+        Ok(())
+    }
+
+    /// The platform this toolchain builds for (the `host:` of `rustc -vV`), which the fetch is limited to.
+    fn host(&self) -> Result<String> {
+        let rustc = Some(self.bin("rustc")).filter(|p| p.is_file()).unwrap_or_else(|| PathBuf::from("rustc"));
+        let out = run_on_host(&rustc, &["-vV"], &[], Limits::tool(PROBE_TIMEOUT, PROBE_OUTPUT))
+            .map_err(|e| Environment::Fetch(format!("{} could not be started: {e}", rustc.display())))?;
+        let host = out.stdout.text.lines().find_map(|l| l.strip_prefix("host: ")).map(str::trim);
+        match host {
+            Some(host) if out.success() && !host.is_empty() => Ok(host.to_owned()),
+            _ => Err(Environment::Fetch(format!("`{} -vV` named no host platform", rustc.display())).into()),
+        }
+    }
 }
+
+/// Longest the first grade's `cargo fetch` may take (a slow network, a big lock file).
+const FETCH_TIMEOUT: Duration = Duration::from_secs(900);
 
 /// Longest `rustc --print sysroot` may take (a rustup proxy may first install the toolchain it is asked for).
 const PROBE_TIMEOUT: Duration = Duration::from_secs(300);

@@ -3,11 +3,12 @@
 
 use crate::cargo::{Build, Cargo, Scope, Toolchain};
 use crate::clock::Stopwatch;
-use crate::error::{Error, ProblemError, Result};
+use crate::error::{Environment, Error, ProblemError, Result};
 use crate::job::{self, Job, Phase};
 use crate::layout::Layout;
 use crate::meter::{Meter, Unit};
 use crate::problem::Problem;
+use crate::provision::{self, Fetching};
 use crate::quality::{self, Quality};
 use crate::rubric::{self, Rubric, Scorecard};
 use crate::scaling::{Bench, Finding};
@@ -32,12 +33,14 @@ pub struct Options {
     pub jobs: usize,
     /// Run candidate code without bubblewrap when it is missing (self-assessment only).
     pub allow_unsandboxed: bool,
+    /// Hears that the first grade fills cargo's registry cache before building (see [`provision`]); nothing by default.
+    pub on_fetch: fn(&Fetching),
 }
 
 impl Default for Options {
     fn default() -> Self {
         let jobs = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-        Options { seed: DEFAULT_SEED, jobs, allow_unsandboxed: false }
+        Options { seed: DEFAULT_SEED, jobs, allow_unsandboxed: false, on_fetch: |_| {} }
     }
 }
 
@@ -122,8 +125,18 @@ pub struct Grade {
     pub compiled: Vec<String>,
 }
 
-/// Grades `candidate` (a crate folder) against `problem`.
+/// Grades `candidate` (a crate folder) against `problem`. A failure of the machine (registry, disk, toolchain, sandbox)
+/// is an [`Error::Environment`], never a verdict.
 pub fn grade(layout: &Layout, problem: &Problem, candidate: &Path, options: Options) -> Result<Grade> {
+    let graded = grade_job(layout, problem, candidate, options);
+    if let Err(Error::Environment(Environment::MissingCrate(_))) = &graded {
+        // The cache lost a crate since it was fetched (pruned): the next grade fetches again.
+        provision::forget(&layout.target_dir());
+    }
+    graded
+}
+
+fn grade_job(layout: &Layout, problem: &Problem, candidate: &Path, options: Options) -> Result<Grade> {
     let mut grade = blank(problem, candidate, options);
     if !candidate.is_dir() {
         return Err(Error::Usage(format!("failed to find the candidate folder {}", candidate.display())));
@@ -144,8 +157,10 @@ pub fn grade(layout: &Layout, problem: &Problem, candidate: &Path, options: Opti
     let target_dir = layout.target_dir();
     std::fs::create_dir_all(&target_dir).map_err(|e| Error::io("create", &target_dir, e))?;
     let target_dir = target_dir.canonicalize().map_err(|e| Error::io("find", &target_dir, e))?;
-    let cargo =
-        Cargo::new(target_dir, problem.manifest.limits.build_timeout(), Toolchain::detect()?, jail.sandbox.clone());
+    let toolchain = Toolchain::detect()?;
+    // Before anything is built: every crate of the pinned lock file in cargo's registry cache (fetched once).
+    provision::ensure(layout, &toolchain, options.on_fetch)?;
+    let cargo = Cargo::new(target_dir, problem.manifest.limits.build_timeout(), toolchain, jail.sandbox.clone());
     let candidate_scope = job.visible(Phase::Candidate);
     let scope = Scope { workspace: job.root(), readable: &candidate_scope };
     // Registered before any early return, so a failed build's candidate artifacts are removed too.

@@ -58,6 +58,7 @@ pub fn batch_event(event: &Event) -> Option<String> {
         Event::Resumed(entry) => {
             Some(format!("skipped {} (already graded): {}", entry.candidate, entry_summary(entry)))
         }
+        Event::Fetching(fetching) => Some(super::fetching(fetching)),
         Event::Started(_) => None,
         Event::Finished { entry, secs } => {
             Some(format!("graded {}: {} in {secs:.1}s", entry.candidate, entry_summary(entry)))
