@@ -6,6 +6,7 @@
 mod batch;
 mod cli;
 mod confine;
+mod environment;
 mod grade;
 mod hostile;
 mod quality;
