@@ -6,6 +6,7 @@
 mod batch;
 mod cli;
 mod confine;
+mod environment;
 mod grade;
 mod hostile;
 mod quality;
@@ -14,3 +15,4 @@ mod scaling;
 mod session;
 mod support;
 mod verify;
+mod xsd;

@@ -1,9 +1,12 @@
-//! `harness session` in a real terminal (tmux) and scripted, `harness practice` and `harness history`.
+//! `harness session` in a pseudo-terminal (portable-pty, its screen read through the vt100 terminal emulator) and
+//! scripted, `harness practice` and `harness history`.
 
 use crate::support::{harness, harness_with_env, root};
-use std::io::Write;
+use std::io::{Read, Write};
+use std::num::NonZeroU16;
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Copies a crate's sources (not its `target/`) into `to`.
@@ -22,20 +25,59 @@ fn copy_crate(from: &Path, to: &Path) {
     }
 }
 
-/// A tmux server of its own (`-L`), killed on drop.
-struct Tmux {
-    socket: String,
+/// `harness args…` in a pseudo-terminal of its own, `cols` by `rows`, started in the workspace root: what it writes
+/// goes through a terminal emulator (vt100) on a reader thread, and keys go in as bytes. Dropping it (on a panic too)
+/// kills the process if it still runs and reaps it.
+struct Terminal {
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    keys: Box<dyn Write + Send>,
+    screen: Arc<Mutex<vt100::Parser>>,
+    _master: Box<dyn portable_pty::MasterPty + Send>,
 }
 
-impl Tmux {
-    fn run(&self, args: &[&str]) -> String {
-        let output = Command::new("tmux").arg("-L").arg(&self.socket).args(args).output().expect("tmux runs");
-        assert!(output.status.success(), "tmux {args:?}: {}", String::from_utf8_lossy(&output.stderr));
-        String::from_utf8_lossy(&output.stdout).into_owned()
+impl Terminal {
+    fn start(args: &[&str], cols: u16, rows: u16) -> Self {
+        let pair = portable_pty::native_pty_system()
+            .openpty(portable_pty::PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
+            .expect("a pseudo-terminal opens");
+        let mut command = portable_pty::CommandBuilder::new(env!("CARGO_BIN_EXE_harness"));
+        command.args(args);
+        command.cwd(root());
+        command.env("TERM", "xterm-256color");
+        let child = pair.slave.spawn_command(command).expect("the harness starts in the pseudo-terminal");
+        // Only the child holds the terminal's side now, so reading ends when it exits.
+        drop(pair.slave);
+        let mut output = pair.master.try_clone_reader().expect("the terminal's output can be read");
+        let keys = pair.master.take_writer().expect("the terminal's input can be written");
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(
+            NonZeroU16::new(rows).expect("rows"),
+            NonZeroU16::new(cols).expect("columns"),
+            0,
+        )));
+        let emulator = Arc::clone(&screen);
+        std::thread::spawn(move || {
+            let mut buffer = [0; 8192];
+            loop {
+                match output.read(&mut buffer) {
+                    Ok(0) => break,
+                    Ok(n) => emulator.lock().unwrap().process(&buffer[..n]),
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    // EIO once the child has exited and closed the terminal.
+                    Err(_) => break,
+                }
+            }
+        });
+        Terminal { child, keys, screen, _master: pair.master }
     }
 
+    /// The text on the screen, a line per row.
     fn screen(&self) -> String {
-        self.run(&["capture-pane", "-p", "-t", "interview"])
+        self.screen.lock().unwrap().screen().contents()
+    }
+
+    /// Types `key`.
+    fn press(&mut self, key: u8) {
+        self.keys.write_all(&[key]).and_then(|()| self.keys.flush()).expect("a key reaches the terminal");
     }
 
     /// Waits until the screen shows `text`; returns the screen.
@@ -50,41 +92,54 @@ impl Tmux {
             std::thread::sleep(Duration::from_millis(250));
         }
     }
+
+    /// Waits until the process exits; returns how.
+    fn wait_for_exit(&mut self, limit: Duration) -> portable_pty::ExitStatus {
+        let started = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("the child's status can be read") {
+                return status;
+            }
+            assert!(
+                started.elapsed() < limit,
+                "the harness did not exit within {limit:?}; the screen:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
 }
 
-impl Drop for Tmux {
+impl Drop for Terminal {
     fn drop(&mut self) {
-        let _ = Command::new("tmux").arg("-L").arg(&self.socket).arg("kill-server").output();
+        if !matches!(self.child.try_wait(), Ok(Some(_))) {
+            // SIGHUP, then SIGKILL after a grace period.
+            let _ = self.child.kill();
+        }
+        let _ = self.child.wait();
     }
 }
 
 #[test]
-fn an_interviewer_session_in_tmux_grades_on_a_key_and_on_save_reveals_the_next_stage_and_writes_the_report() {
+fn an_interviewer_session_in_a_terminal_grades_on_a_key_and_on_save_reveals_the_next_stage_and_writes_the_report() {
     let dir = tempfile::tempdir().unwrap();
     let candidate = dir.path().join("candidate");
     copy_crate(&root().join("solutions/fraud-scorer/reference"), &candidate);
     // The bundled solutions are formatted with the repo's rustfmt settings, which a copy elsewhere would lose.
     std::fs::copy(root().join("rustfmt.toml"), dir.path().join("rustfmt.toml")).unwrap();
     let out = dir.path().join("report");
-    let command = format!(
-        "cd '{}' && '{}' session fraud-scorer --candidate '{}' --out '{}' 2>'{}'",
-        root().display(),
-        env!("CARGO_BIN_EXE_harness"),
-        candidate.display(),
-        out.display(),
-        dir.path().join("stderr").display()
-    );
-    let tmux = Tmux { socket: format!("harness-test-{}", std::process::id()) };
-    tmux.run(&["new-session", "-d", "-s", "interview", "-x", "120", "-y", "40", &command]);
+    let (candidate_arg, out_arg) = (candidate.to_str().unwrap(), out.to_str().unwrap());
+    let mut terminal =
+        Terminal::start(&["session", "fraud-scorer", "--candidate", candidate_arg, "--out", out_arg], 120, 40);
 
-    let screen = tmux.wait_for("no grade yet", Duration::from_secs(30));
+    let screen = terminal.wait_for("no grade yet", Duration::from_secs(30));
     assert!(screen.contains("stage 1/2: core") && screen.contains("/ 40:00"), "{screen}");
     assert!(screen.contains("pub trait Model") && !screen.contains("Follow-up stage"), "{screen}");
     eprintln!("---- started ----\n{screen}");
 
-    tmux.run(&["send-keys", "-t", "interview", "g"]);
-    tmux.wait_for("grading…", Duration::from_secs(10));
-    let screen = tmux.wait_for("score 100/100 Strong hire", Duration::from_secs(900));
+    terminal.press(b'g');
+    terminal.wait_for("grading…", Duration::from_secs(10));
+    let screen = terminal.wait_for("score 100/100 Strong hire", Duration::from_secs(900));
     assert!(screen.contains("Correctness 40/40") && screen.contains("trend █"), "{screen}");
     eprintln!("---- graded ----\n{screen}");
 
@@ -92,24 +147,25 @@ fn an_interviewer_session_in_tmux_grades_on_a_key_and_on_save_reveals_the_next_s
     let lib = candidate.join("src/lib.rs");
     let source = std::fs::read_to_string(&lib).unwrap();
     std::fs::write(&lib, format!("{source}\n// The interviewer asked for a comment.\n")).unwrap();
-    let screen = tmux.wait_for("trend ██  (2 grades)", Duration::from_secs(600));
+    let screen = terminal.wait_for("trend ██  (2 grades)", Duration::from_secs(600));
     assert!(screen.contains("score 100/100"), "{screen}");
 
-    tmux.run(&["send-keys", "-t", "interview", "n"]);
-    let screen = tmux.wait_for("stage 2/2: chunked", Duration::from_secs(10));
+    terminal.press(b'n');
+    let screen = terminal.wait_for("stage 2/2: chunked", Duration::from_secs(10));
     assert!(screen.contains("## Follow-up stage: `chunked`"), "the new stage scrolls into view:\n{screen}");
     eprintln!("---- next stage ----\n{screen}");
-    tmux.run(&["send-keys", "-t", "interview", "i"]);
-    let screen = tmux.wait_for("Interviewer notes: fraud scorer", Duration::from_secs(10));
+    terminal.press(b'i');
+    let screen = terminal.wait_for("Interviewer notes: fraud scorer", Duration::from_secs(10));
     eprintln!("---- interviewer notes ----\n{screen}");
 
-    tmux.run(&["send-keys", "-t", "interview", "q"]);
+    terminal.press(b'q');
     let started = Instant::now();
     while !out.join("score.svg").is_file() {
         assert!(started.elapsed() < Duration::from_secs(30), "no report in {}", out.display());
         std::thread::sleep(Duration::from_millis(200));
     }
-    std::thread::sleep(Duration::from_millis(300));
+    let status = terminal.wait_for_exit(Duration::from_secs(30));
+    assert!(status.success(), "{status}; the screen:\n{}", terminal.screen());
     let markdown = std::fs::read_to_string(out.join("session.md")).unwrap();
     assert!(markdown.contains("| core | key | 100 | Strong hire | 40/40 | 25/25 | 15/15 | 20/20 |"), "{markdown}");
     assert!(markdown.contains("`chunked` at "), "{markdown}");

@@ -8,12 +8,14 @@ use crate::store::{self, ReportFolder};
 use crate::ui::{self, Settings};
 use clap::{Parser, Subcommand};
 use harness_engine::batch::{self, Event};
+use harness_engine::cargo::Toolchain;
 use harness_engine::clock::{Clock, SystemClock};
 use harness_engine::error::{Error, Result, exit};
 use harness_engine::grade::{self, Options};
 use harness_engine::layout::Layout;
 use harness_engine::leaderboard::{self, Entry, Leaderboard};
 use harness_engine::problem::{Difficulty, Problem};
+use harness_engine::provision::{self, Fetching};
 use harness_engine::shard::Shard;
 use harness_engine::{mutants, starter, verify};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -234,7 +236,7 @@ pub fn run() -> Result<u8> {
             session(&layout, &problem, candidate, out, notes, script, options)
         }
         Command::Practice { action: Some(PracticeAction::Grade { dir, allow_unsandboxed }), .. } => {
-            practice_grade(&layout, &dir, Options { allow_unsandboxed, ..Options::default() })
+            practice_grade(&layout, &dir, Options { allow_unsandboxed, on_fetch: report_fetch, ..Options::default() })
         }
         Command::Practice { action: None, problem, tag, difficulty, seed, dir } => {
             practice_start(&layout, problem, Filter { tag, difficulty: difficulty.map(Difficulty::from) }, seed, dir)
@@ -248,7 +250,8 @@ pub fn run() -> Result<u8> {
             if mutants {
                 mutation_scores(&layout, &problems, format)
             } else {
-                verify_solutions(&layout, &problems, format, Options { allow_unsandboxed, ..Options::default() })
+                let options = Options { allow_unsandboxed, on_fetch: report_fetch, ..Options::default() };
+                verify_solutions(&layout, &problems, format, options)
             }
         }
     }
@@ -288,7 +291,12 @@ fn init(layout: &Layout, problem: &str, dir: &Path) -> Result<u8> {
 /// exit code of the verdict and `--min-score`.
 fn grade_candidate(layout: &Layout, args: GradeArgs) -> Result<u8> {
     let problem = layout.problem(&args.problem)?;
-    let mut options = Options { seed: args.seed, allow_unsandboxed: args.allow_unsandboxed, ..Options::default() };
+    let mut options = Options {
+        seed: args.seed,
+        allow_unsandboxed: args.allow_unsandboxed,
+        on_fetch: report_fetch,
+        ..Options::default()
+    };
     if let Some(jobs) = args.jobs {
         options.jobs = jobs as usize;
     }
@@ -308,6 +316,11 @@ fn grade_candidate(layout: &Layout, args: GradeArgs) -> Result<u8> {
     } else {
         exit::OK
     })
+}
+
+/// The progress line of a first grade's fetch of the crates it builds against, on stderr (stdout stays the report).
+fn report_fetch(fetching: &Fetching) {
+    eprintln!("{}", text::fetching(fetching));
 }
 
 /// Writes `report` to each `--output` file in its format (never coloured), creating their folders.
@@ -481,7 +494,7 @@ impl Progress {
             Event::Planned { to_grade, .. } => bar.set_length(*to_grade as u64),
             Event::Started(name) => bar.set_message(format!("grading {name}")),
             Event::Finished { .. } => bar.inc(1),
-            Event::Ignored(_) | Event::Resumed(_) => {}
+            Event::Ignored(_) | Event::Resumed(_) | Event::Fetching(_) => {}
         }
         if let Some(line) = line {
             bar.println(line);
@@ -530,6 +543,8 @@ fn session(
     options: Options,
 ) -> Result<u8> {
     let problem = layout.problem(problem)?;
+    // Before the screen takes the terminal: the first grade's fetch says so on stderr, or fails in one line.
+    provision::ensure(layout, &Toolchain::detect()?, report_fetch)?;
     let out = out.unwrap_or_else(|| candidate.join(".harness-session"));
     let settings = Settings { candidate, out, notes_file: notes, options };
     let report = if script {

@@ -3,8 +3,12 @@
 //! interrupted batch keeps what it finished and a re-run skips candidates whose result is stored and whose inputs have
 //! not changed.
 //!
+//! Before the first candidate is built, cargo's registry cache is filled once for the whole batch (`provision`); a
+//! fetch that cannot happen stops the batch, since no candidate could be built.
+//!
 //! Returns data and reports progress through a callback; the CLI renders both.
 
+use crate::cargo::Toolchain;
 use crate::clock::Stopwatch;
 use crate::digest::{self, Fnv1a};
 use crate::error::{Error, Result};
@@ -14,6 +18,7 @@ use crate::job;
 use crate::layout::Layout;
 use crate::leaderboard::{self, Entry, Leaderboard};
 use crate::problem::Problem;
+use crate::provision::{self, Fetching};
 use crate::shard::Shard;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -87,6 +92,8 @@ pub enum Event<'a> {
     },
     /// The candidate's report exists and its inputs have not changed.
     Resumed(&'a Entry),
+    /// cargo's registry cache is being filled, once, before the first candidate is built.
+    Fetching(&'a Fetching<'a>),
     Started(&'a str),
     Finished {
         entry: &'a Entry,
@@ -202,6 +209,9 @@ pub fn grade_all(
     for entry in &entries {
         on_event(Event::Resumed(entry));
     }
+    if !to_grade.is_empty() {
+        provision::ensure(layout, &Toolchain::detect()?, |fetching| on_event(Event::Fetching(fetching)))?;
+    }
     let work = Work { layout, problem, store, to_grade: &to_grade, options: options(settings) };
     let mut graded = Vec::new();
     work.run(settings.jobs.clamp(1, to_grade.len().max(1)), |message| match message {
@@ -261,6 +271,7 @@ fn options(settings: &Settings) -> Options {
         seed: settings.seed,
         jobs: (cores / settings.jobs.max(1)).max(1),
         allow_unsandboxed: settings.allow_unsandboxed,
+        ..Options::default()
     }
 }
 

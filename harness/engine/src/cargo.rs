@@ -2,10 +2,12 @@
 //! each inside the sandbox and seeing only the toolchain, cargo's registry, the job, the target dir and the paths
 //! its phase allows, read through cargo's JSON messages (compiler diagnostics by target, artifacts with their
 //! executables), and `rustfmt --check` from the same toolchain; `cargo` subcommands that drive builds of the bank's own
-//! code (cargo-mutants) on the host. Every tool runs through the process owner (`harness_sandbox::process`), with a
-//! timeout.
+//! code (cargo-mutants) on the host, and the `cargo fetch` that fills cargo's registry cache before the first grade.
+//! A failed cargo run whose cause is the machine (a crate missing from the cache, a full disk, a missing tool, a
+//! sandbox that did not start) is an [`Environment`] error, never a build the candidate failed. Every tool runs
+//! through the process owner (`harness_sandbox::process`), with a timeout.
 
-use crate::error::{Error, Result};
+use crate::error::{Environment, Error, Result};
 use harness_sandbox::process::{self, Exit, Finished, Limits};
 use harness_sandbox::{Access, Sandbox};
 use serde::Deserialize;
@@ -47,7 +49,51 @@ impl Toolchain {
         let env: Vec<(&str, &OsStr)> = if rustc.is_file() { vec![("RUSTC", rustc.as_os_str())] } else { Vec::new() };
         run_on_host(&self.cargo(), args, &env, limits)
     }
+
+    /// `cargo fetch --locked` of the workspace `manifest` (the one the pinned lock file belongs to) for the host
+    /// platform, on the host with the network and the harness's environment (proxies, registry mirrors), into this
+    /// toolchain's cargo home: every crate of the lock file the host needs in the registry cache (downloaded and
+    /// unpacked), so that offline builds find them. It compiles and runs nothing.
+    pub fn fetch(&self, manifest: &Path) -> Result<()> {
+        let host = self.host()?;
+        let mut args: Vec<OsString> =
+            ["fetch", "--locked", "--target", &host, "--manifest-path"].map(OsString::from).into();
+        args.push(manifest.into());
+        let rustc = self.bin("rustc");
+        let mut env: Vec<(&str, &OsStr)> = vec![("CARGO_HOME", self.cargo_home.as_os_str())];
+        if rustc.is_file() {
+            env.push(("RUSTC", rustc.as_os_str()));
+        }
+        let done = run_on_host(&self.cargo(), &args, &env, Limits::tool(FETCH_TIMEOUT, PROBE_OUTPUT))
+            .map_err(|e| Environment::Fetch(format!("cargo could not be started: {e}")))?;
+        if done.exit == Exit::TimedOut {
+            return Err(Environment::Fetch(format!(
+                "`cargo fetch` did not finish within {}s",
+                FETCH_TIMEOUT.as_secs()
+            ))
+            .into());
+        }
+        if !done.success() {
+            return Err(Environment::Fetch(cargo_says(&done.stderr.text)).into());
+        }
+        Ok(())
+    }
+
+    /// The platform this toolchain builds for (the `host:` of `rustc -vV`), which the fetch is limited to.
+    fn host(&self) -> Result<String> {
+        let rustc = Some(self.bin("rustc")).filter(|p| p.is_file()).unwrap_or_else(|| PathBuf::from("rustc"));
+        let out = run_on_host(&rustc, &["-vV"], &[], Limits::tool(PROBE_TIMEOUT, PROBE_OUTPUT))
+            .map_err(|e| Environment::Fetch(format!("{} could not be started: {e}", rustc.display())))?;
+        let host = out.stdout.text.lines().find_map(|l| l.strip_prefix("host: ")).map(str::trim);
+        match host {
+            Some(host) if out.success() && !host.is_empty() => Ok(host.to_owned()),
+            _ => Err(Environment::Fetch(format!("`{} -vV` named no host platform", rustc.display())).into()),
+        }
+    }
 }
+
+/// Longest the first grade's `cargo fetch` may take (a slow network, a big lock file).
+const FETCH_TIMEOUT: Duration = Duration::from_secs(900);
 
 /// Longest `rustc --print sysroot` may take (a rustup proxy may first install the toolchain it is asked for).
 const PROBE_TIMEOUT: Duration = Duration::from_secs(300);
@@ -213,6 +259,88 @@ impl Build {
     pub fn errors_for(&self, target: &str) -> Vec<&Diagnostic> {
         self.diagnostics.iter().filter(|d| d.target == target && d.level == "error").collect()
     }
+
+    /// Why this build failed because of the machine rather than the code, when it did: what cargo itself said
+    /// ([`fault_in`]), else, when no error points at a source line, a filesystem it writes to (`written`) that is
+    /// nearly full (a linker dies of SIGBUS on a full disk without saying so).
+    pub fn environment_fault(&self, written: &[&Path]) -> Option<Environment> {
+        if self.success || self.timed_out {
+            return None;
+        }
+        let errors = || self.diagnostics.iter().filter(|d| d.level == "error");
+        // Errors that point at no source are the compiler's and the linker's own words (a file it could not write,
+        // a linker it could not find); an error at a source line may quote the candidate.
+        let unsourced: Vec<String> = errors()
+            .filter(|d| d.spans.is_empty())
+            .map(|d| d.children.iter().fold(d.message.clone(), |text, note| text + "\n" + &note.message))
+            .collect();
+        fault_in(&self.stderr, &unsourced).or_else(|| {
+            let sourced = errors().any(|d| !d.spans.is_empty());
+            if sourced { None } else { full_disk(written) }
+        })
+    }
+}
+
+/// What the disk, the sandbox or the toolchain said in a failed build: cargo's own stderr (with
+/// `--message-format=json` the compiler's diagnostics go to stdout) and the `unsourced` diagnostics, none of which the
+/// code being built can word. A manifest asking for a feature a dependency lacks is the candidate's, never the
+/// registry's.
+fn fault_in(stderr: &str, unsourced: &[String]) -> Option<Environment> {
+    // bubblewrap and the launcher speak first, and only when cargo never started; cargo's first line is its own.
+    let first = stderr.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default();
+    if first.starts_with("bwrap: execvp") || first.starts_with("harness-confine: failed to run ") {
+        return Some(Environment::MissingTool(first.to_owned()));
+    }
+    if first.starts_with("bwrap: ") || first.starts_with("harness-confine: ") {
+        return Some(Environment::Sandbox(first.to_owned()));
+    }
+    let texts = || std::iter::once(stderr).chain(unsourced.iter().map(String::as_str)).flat_map(str::lines);
+    if let Some(line) = texts().find(|l| DISK_FULL.iter().any(|words| l.contains(words))) {
+        return Some(Environment::DiskFull(line.trim().to_owned()));
+    }
+    if let Some(line) = texts().find(|l| l.contains("linker `") && l.contains("not found")) {
+        return Some(Environment::MissingTool(line.trim().to_owned()));
+    }
+    if stderr.contains("does not have that feature") {
+        return None;
+    }
+    MISSING_CRATE.iter().any(|words| stderr.contains(words)).then(|| Environment::MissingCrate(cargo_says(stderr)))
+}
+
+/// What a tool prints when a disk it writes to is full (`ENOSPC`, `EDQUOT`).
+const DISK_FULL: [&str; 3] = ["No space left on device", "(os error 28)", "Disk quota exceeded"];
+/// What cargo prints when an offline build needs a crate its registry cache lacks.
+const MISSING_CRATE: [&str; 6] = [
+    "no matching package named",
+    "failed to download",
+    "--offline was specified",
+    "you're using offline mode",
+    "failed to load source for dependency",
+    "failed to get `",
+];
+/// Below this many bytes left on a filesystem a build writes to, a build that failed without an error at a source
+/// line failed for want of space.
+const LOW_SPACE: u64 = 64 << 20;
+
+/// The first of `written` whose filesystem has less than [`LOW_SPACE`] left, as a disk-full fault.
+fn full_disk(written: &[&Path]) -> Option<Environment> {
+    written.iter().find_map(|dir| {
+        let left = harness_sandbox::os::available_bytes(dir).filter(|&bytes| bytes < LOW_SPACE)?;
+        Some(Environment::DiskFull(format!("{} KiB left on the filesystem of {}", left >> 10, dir.display())))
+    })
+}
+
+/// cargo's error as one line: its first `error:` line, followed by the deepest cause under it (the line after the
+/// last `Caused by:`), else its first line.
+fn cargo_says(stderr: &str) -> String {
+    let lines: Vec<&str> = stderr.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let error = lines.iter().find_map(|l| l.strip_prefix("error: "));
+    let cause = lines.iter().rposition(|l| *l == "Caused by:").and_then(|i| lines.get(i + 1));
+    match (error, cause) {
+        (Some(error), Some(cause)) => format!("{error}: {cause}"),
+        (Some(error), None) => error.to_owned(),
+        (None, _) => lines.first().map_or_else(|| "cargo said nothing".to_owned(), |l| (*l).to_owned()),
+    }
 }
 
 /// The address space each process of a build (cargo, rustc, the linker) may map.
@@ -287,7 +415,7 @@ impl Cargo {
         // failed build (a compile error verdict), not as a machine out of memory.
         let limits = Limits { address_space: Some(BUILD_ADDRESS_SPACE), ..Limits::tool(self.timeout, 64 << 20) };
         let done = process::run(command, limits, None)
-            .map_err(|e| Error::Harness(format!("failed to run cargo (is it installed?): {e}")))?;
+            .map_err(|e| Environment::MissingTool(format!("cargo could not be started: {e}")))?;
         let mut build = Build {
             success: done.success(),
             timed_out: done.exit == Exit::TimedOut,
@@ -296,46 +424,48 @@ impl Cargo {
             stderr: done.stderr.text,
             elapsed: done.elapsed,
         };
-        for line in done.stdout.text.lines() {
-            match serde_json::from_str::<Message>(line) {
-                Ok(Message::CompilerMessage { target, message }) => {
-                    let location = message
-                        .spans
-                        .iter()
-                        .find(|s| s.is_primary)
-                        .map(|s| (PathBuf::from(&s.file_name), s.line_start));
-                    build.diagnostics.push(Diagnostic {
-                        target: target.name,
-                        level: message.level,
-                        rendered: message.rendered.unwrap_or_else(|| message.message.clone()),
-                        code: message.code.map(|c| c.code),
-                        message: message.message,
-                        location,
-                        spans: places(&message.spans),
-                        children: message
-                            .children
-                            .iter()
-                            .map(|c| Note {
-                                level: c.level.clone(),
-                                message: c.message.clone(),
-                                spans: places(&c.spans),
-                            })
-                            .collect(),
-                    });
-                }
-                Ok(Message::CompilerArtifact { target, profile, fresh, executable, filenames }) => {
-                    build.artifacts.push(Artifact {
-                        target: target.name,
-                        test: profile.test,
-                        fresh,
-                        executable,
-                        filenames,
-                    });
-                }
-                Ok(Message::Other) | Err(_) => {}
-            }
+        read_messages(&done.stdout.text, &mut build);
+        // The machine's failures are never the code's: they end the grade instead of giving it a verdict.
+        match build.environment_fault(&[scope.workspace, &self.target_dir]) {
+            Some(fault) => Err(fault.into()),
+            None => Ok(build),
         }
-        Ok(build)
+    }
+}
+
+/// cargo's JSON messages (`--message-format=json`, one a line) read into `build`'s diagnostics and artifacts.
+fn read_messages(stdout: &str, build: &mut Build) {
+    for line in stdout.lines() {
+        match serde_json::from_str::<Message>(line) {
+            Ok(Message::CompilerMessage { target, message }) => {
+                let location =
+                    message.spans.iter().find(|s| s.is_primary).map(|s| (PathBuf::from(&s.file_name), s.line_start));
+                build.diagnostics.push(Diagnostic {
+                    target: target.name,
+                    level: message.level,
+                    rendered: message.rendered.unwrap_or_else(|| message.message.clone()),
+                    code: message.code.map(|c| c.code),
+                    message: message.message,
+                    location,
+                    spans: places(&message.spans),
+                    children: message
+                        .children
+                        .iter()
+                        .map(|c| Note { level: c.level.clone(), message: c.message.clone(), spans: places(&c.spans) })
+                        .collect(),
+                });
+            }
+            Ok(Message::CompilerArtifact { target, profile, fresh, executable, filenames }) => {
+                build.artifacts.push(Artifact {
+                    target: target.name,
+                    test: profile.test,
+                    fresh,
+                    executable,
+                    filenames,
+                });
+            }
+            Ok(Message::Other) | Err(_) => {}
+        }
     }
 }
 
@@ -552,6 +682,113 @@ mod tests {
         assert!(text.contains("--> the hidden suite: expected `u32`"), "{text}");
         assert!(!text.contains("secret") && !text.contains("suite.rs"), "{text}");
         assert!(text.contains("--> candidate/src/lib.rs:3:5: here\n   | pub fn f(rows: &[u64]) -> u32 {"), "{text}");
+    }
+
+    fn failed(stderr: &str, diagnostics: Vec<Diagnostic>) -> Build {
+        Build {
+            success: false,
+            timed_out: false,
+            diagnostics,
+            artifacts: Vec::new(),
+            stderr: stderr.to_owned(),
+            elapsed: Duration::ZERO,
+        }
+    }
+
+    fn error(message: &str, spans: Vec<Place>) -> Diagnostic {
+        Diagnostic {
+            target: "candidate".into(),
+            level: "error".into(),
+            rendered: message.into(),
+            code: None,
+            message: message.into(),
+            location: None,
+            spans,
+            children: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_crate_missing_from_the_cache_of_an_offline_build_is_the_environment_in_cargos_words() {
+        let stderr = "error: failed to download `chacha20 v0.10.2`\n\nCaused by:\n  attempting to make an HTTP \
+                      request, but --offline was specified\n";
+        let why =
+            "failed to download `chacha20 v0.10.2`: attempting to make an HTTP request, but --offline was specified";
+        assert_eq!(failed(stderr, Vec::new()).environment_fault(&[]), Some(Environment::MissingCrate(why.into())));
+        let empty = "error: no matching package named `serde_json` found\nlocation searched: crates.io index\nrequired by \
+                     package `runner_1_1 v0.1.0`\nAs a reminder, you're using offline mode (--offline) which can \
+                     sometimes cause surprising resolution failures\n";
+        let why = "no matching package named `serde_json` found";
+        assert_eq!(failed(empty, Vec::new()).environment_fault(&[]), Some(Environment::MissingCrate(why.into())));
+    }
+
+    #[test]
+    fn a_feature_the_dependency_lacks_is_the_candidates_manifest_not_the_registry() {
+        let stderr = "error: failed to select a version for `serde_json`.\n    ... required by package `candidate_1_1`\n\
+                      package `candidate_1_1` depends on `serde_json` with feature `nope` but `serde_json` does not have \
+                      that feature.\nAs a reminder, you're using offline mode (--offline)\n";
+        assert_eq!(failed(stderr, Vec::new()).environment_fault(&[]), None);
+    }
+
+    #[test]
+    fn a_full_disk_is_read_from_cargo_and_from_errors_at_no_source_line_but_never_from_the_candidates_code() {
+        let rustc = error(
+            "failed to build archive at `/t/release/deps/libx.rlib`: No space left on device (os error 28)",
+            vec![],
+        );
+        let stderr = "error: could not compile `proc-macro2` (lib) due to 1 previous error\n";
+        let fault = failed(stderr, vec![rustc]).environment_fault(&[]);
+        assert!(
+            matches!(&fault, Some(Environment::DiskFull(line)) if line.starts_with("failed to build archive")),
+            "{fault:?}"
+        );
+        let cargo = "error: failed to write /t/release/.fingerprint/x/lib-x\n\nCaused by:\n  No space left on device (os \
+                     error 28)\n";
+        assert!(matches!(failed(cargo, Vec::new()).environment_fault(&[]), Some(Environment::DiskFull(_))));
+        // A compile error the candidate wrote may say anything; it points at its source line.
+        let place = Place { file: "candidate/src/lib.rs".into(), line: 1, column: 1, label: None, source: None };
+        let quoted = error("No space left on device", vec![place]);
+        assert_eq!(failed("error: could not compile `candidate_1_1`\n", vec![quoted]).environment_fault(&[]), None);
+    }
+
+    #[test]
+    fn a_sandbox_or_a_tool_that_did_not_start_is_the_environment() {
+        let namespace = "bwrap: Creating new namespace failed: No space left on device\n";
+        let fault = failed(namespace, Vec::new()).environment_fault(&[]);
+        assert_eq!(fault, Some(Environment::Sandbox(namespace.trim().into())), "the sandbox, not the disk");
+        let missing = "bwrap: execvp cargo: No such file or directory\n";
+        assert_eq!(
+            failed(missing, Vec::new()).environment_fault(&[]),
+            Some(Environment::MissingTool(missing.trim().into()))
+        );
+        let launcher = "harness-confine: failed to run cargo: No such file or directory (os error 2)\n";
+        assert!(matches!(failed(launcher, Vec::new()).environment_fault(&[]), Some(Environment::MissingTool(_))));
+        let linker = failed("error: could not compile `runner_1_1`\n", vec![error("linker `cc` not found", vec![])]);
+        assert_eq!(linker.environment_fault(&[]), Some(Environment::MissingTool("linker `cc` not found".into())));
+    }
+
+    #[test]
+    fn a_compile_error_a_timeout_or_a_success_is_no_environment_fault() {
+        let place = Place { file: "candidate/src/lib.rs".into(), line: 3, column: 5, label: None, source: None };
+        let compile =
+            failed("error: could not compile `candidate_1_1` (lib)\n", vec![error("mismatched types", vec![place])]);
+        assert_eq!(compile.environment_fault(&[Path::new("/")]), None);
+        let timed_out = Build { timed_out: true, ..failed("error: failed to download `x`\n", Vec::new()) };
+        assert_eq!(timed_out.environment_fault(&[]), None);
+        let built = Build { success: true, ..failed("", Vec::new()) };
+        assert_eq!(built.environment_fault(&[]), None);
+    }
+
+    #[test]
+    fn cargos_error_is_one_line_with_its_deepest_cause() {
+        let stderr = "warning: x\nerror: failed to get `serde` as a dependency of package `c`\n\nCaused by:\n  failed \
+                      to load source for dependency `serde`\n\nCaused by:\n  unable to update registry\n";
+        assert_eq!(
+            cargo_says(stderr),
+            "failed to get `serde` as a dependency of package `c`: unable to update registry"
+        );
+        assert_eq!(cargo_says("bwrap: no\n"), "bwrap: no");
+        assert_eq!(cargo_says(""), "cargo said nothing");
     }
 
     #[test]

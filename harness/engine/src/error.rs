@@ -37,9 +37,39 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// The machine failed the grade (registry, disk, toolchain, sandbox), not the candidate's code: never a verdict.
+    #[error(transparent)]
+    Environment(#[from] Environment),
     /// Anything else that went wrong inside the harness or its tools.
     #[error("{0}")]
     Harness(String),
+}
+
+/// What around a grade failed, with the one line of evidence that says so (a tool's own words). Each is
+/// [`exit::HARNESS`] and no grade: the candidate's code did not cause it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Environment {
+    /// `cargo fetch` could not fill cargo's registry cache with the pinned crates (no network, no registry).
+    #[error(
+        "failed to fetch the crates the runner needs ({0}); grades build offline from cargo's registry cache, so the \
+         first one needs the network or a registry mirror"
+    )]
+    Fetch(String),
+    /// An offline build needs a crate that cargo's registry cache lacks (pruned since it was fetched).
+    #[error(
+        "failed to build offline: cargo's registry cache lacks a crate the runner needs ({0}); the next grade fetches \
+         it again"
+    )]
+    MissingCrate(String),
+    /// A disk a build or a job writes to is full.
+    #[error("failed to build: the disk is full ({0})")]
+    DiskFull(String),
+    /// A tool a build needs (cargo, the linker) is not there.
+    #[error("failed to build: a tool is missing ({0})")]
+    MissingTool(String),
+    /// The sandbox a build runs in did not start.
+    #[error("failed to build: the sandbox did not start ({0})")]
+    Sandbox(String),
 }
 
 impl Error {
@@ -53,7 +83,7 @@ impl Error {
         match self {
             Error::Usage(_) => exit::USAGE,
             Error::Problem(_) => exit::PROBLEM,
-            Error::Io { .. } | Error::Harness(_) => exit::HARNESS,
+            Error::Io { .. } | Error::Environment(_) | Error::Harness(_) => exit::HARNESS,
         }
     }
 }

@@ -4,11 +4,12 @@
 use crate::cargo::{Build, Cargo, Scope, Toolchain};
 use crate::clock::Stopwatch;
 use crate::ending::Broke;
-use crate::error::{Error, ProblemError, Result};
+use crate::error::{Environment, Error, ProblemError, Result};
 use crate::job::{self, Job, Phase, Rejection};
 use crate::layout::Layout;
 use crate::meter::{Meter, Unit};
 use crate::problem::Problem;
+use crate::provision::{self, Fetching};
 use crate::quality::{self, Quality};
 use crate::rubric::{self, Rubric, Scorecard};
 use crate::scaling::{Bench, Finding};
@@ -33,12 +34,14 @@ pub struct Options {
     pub jobs: usize,
     /// Run candidate code without bubblewrap when it is missing (self-assessment only).
     pub allow_unsandboxed: bool,
+    /// Hears that the first grade fills cargo's registry cache before building (see [`provision`]); nothing by default.
+    pub on_fetch: fn(&Fetching),
 }
 
 impl Default for Options {
     fn default() -> Self {
         let jobs = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-        Options { seed: DEFAULT_SEED, jobs, allow_unsandboxed: false }
+        Options { seed: DEFAULT_SEED, jobs, allow_unsandboxed: false, on_fetch: |_| {} }
     }
 }
 
@@ -113,8 +116,18 @@ pub struct Grade {
     pub compiled: Vec<String>,
 }
 
-/// Grades `candidate` (a crate folder) against `problem`.
+/// Grades `candidate` (a crate folder) against `problem`. A failure of the machine (registry, disk, toolchain, sandbox)
+/// is an [`Error::Environment`], never a verdict.
 pub fn grade(layout: &Layout, problem: &Problem, candidate: &Path, options: Options) -> Result<Grade> {
+    let graded = grade_job(layout, problem, candidate, options);
+    if let Err(Error::Environment(Environment::MissingCrate(_))) = &graded {
+        // The cache lost a crate since it was fetched (pruned): the next grade fetches again.
+        provision::forget(&layout.target_dir());
+    }
+    graded
+}
+
+fn grade_job(layout: &Layout, problem: &Problem, candidate: &Path, options: Options) -> Result<Grade> {
     let mut grade = blank(problem, candidate, options);
     if !candidate.is_dir() {
         return Err(Error::Usage(format!("failed to find the candidate folder {}", candidate.display())));
@@ -135,8 +148,10 @@ pub fn grade(layout: &Layout, problem: &Problem, candidate: &Path, options: Opti
     let target_dir = layout.target_dir();
     std::fs::create_dir_all(&target_dir).map_err(|e| Error::io("create", &target_dir, e))?;
     let target_dir = target_dir.canonicalize().map_err(|e| Error::io("find", &target_dir, e))?;
-    let cargo =
-        Cargo::new(target_dir, problem.manifest.limits.build_timeout(), Toolchain::detect()?, jail.sandbox.clone());
+    let toolchain = Toolchain::detect()?;
+    // Before anything is built: every crate of the pinned lock file in cargo's registry cache (fetched once).
+    provision::ensure(layout, &toolchain, options.on_fetch)?;
+    let cargo = Cargo::new(target_dir, problem.manifest.limits.build_timeout(), toolchain, jail.sandbox.clone());
     let candidate_scope = job.visible(Phase::Candidate);
     let scope = Scope { workspace: job.root(), readable: &candidate_scope };
     // Registered before any early return, so a failed build's candidate artifacts are removed too.
@@ -406,22 +421,7 @@ fn build_verdict(layout: &Layout, problem: &Problem, job: &Job, build: &Build) -
             .join("\n");
         return Ok(Some(Verdict::ApiMismatch { diagnostics: cap(&job.scrub(&rendered)) }));
     }
-    if offline_fetch_failed(&build.stderr) {
-        // The environment's fault, never the candidate's: the registry cache lacks a crate the runner needs.
-        return Err(Error::Harness(format!(
-            "failed to build offline: cargo's registry cache lacks a crate the runner needs (run `cargo fetch` in \
-             the harness checkout once with network): {}",
-            build.stderr.lines().find(|l| l.contains("error")).unwrap_or("").trim()
-        )));
-    }
     Ok(Some(Verdict::CompileError { diagnostics: cap(&job.scrub(build.stderr.trim())) }))
-}
-
-/// Whether cargo stopped because an offline build could not get a crate (nothing the candidate wrote).
-fn offline_fetch_failed(stderr: &str) -> bool {
-    stderr.contains("--offline was specified")
-        || (stderr.contains("failed to download") && !stderr.contains("error[E"))
-        || stderr.contains("attempting to make an HTTP request")
 }
 
 fn cap(text: &str) -> String {
@@ -430,17 +430,4 @@ fn cap(text: &str) -> String {
     }
     let end = (0..=MAX_DIAGNOSTIC_BYTES).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
     format!("{}\n… ({} more bytes of compiler output)", &text[..end], text.len() - end)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::offline_fetch_failed;
-
-    #[test]
-    fn a_missing_crate_in_an_offline_build_is_the_environment_not_the_candidate() {
-        let stderr = "error: failed to download `chacha20 v0.10.2`\n\nCaused by:\n  attempting to make an HTTP \
-                      request, but --offline was specified\n";
-        assert!(offline_fetch_failed(stderr));
-        assert!(!offline_fetch_failed("error[E0425]: cannot find value `x` in this scope\n"));
-    }
 }

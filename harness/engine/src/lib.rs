@@ -1,5 +1,6 @@
 //! The harness's engine. It loads a problem package (`problem`, `spec`, `coverage`), prepares a job from a candidate
-//! crate (`job`, `screen`), builds it against the hidden suite through the toolchain owner (`cargo`), runs and
+//! crate (`job`, `screen`), builds it against the hidden suite through the toolchain owner (`cargo`; its registry cache filled once by
+//! `provision`), runs and
 //! measures every case in a confined child process (`trial`, `scaling`, `meter`, all through `harness-sandbox`),
 //! assesses the code's quality (`quality`) and scores it on the rubric (`rubric`); `grade` ties one grade together,
 //! `batch` grades a folder of candidates, `verify` checks the bundled solutions against their declared verdicts and
@@ -22,6 +23,7 @@ pub mod leaderboard;
 pub mod meter;
 pub mod mutants;
 pub mod problem;
+pub mod provision;
 pub mod quality;
 pub mod rubric;
 pub mod scaling;

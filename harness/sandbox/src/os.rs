@@ -1,5 +1,6 @@
-//! Two small facts of the operating system that the process and cgroup owners both need: whether a pid runs, and a
-//! descriptor moved above the numbers a child's fixed descriptors use.
+//! Small facts of the operating system: whether a pid runs and a descriptor moved above the numbers a child's fixed
+//! descriptors use (which the process and cgroup owners both need), and the space left on a path's filesystem (which
+//! tells a failed build on a full disk from a failed compile).
 
 use std::os::fd::{FromRawFd, OwnedFd, RawFd};
 use std::path::Path;
@@ -24,4 +25,30 @@ pub fn above_child_fds(fd: OwnedFd) -> std::io::Result<OwnedFd> {
     }
     // SAFETY: fcntl returned a fresh open descriptor.
     Ok(unsafe { OwnedFd::from_raw_fd(moved) })
+}
+
+/// Bytes an unprivileged process may still write on the filesystem holding `path` (`statvfs`), or `None` when it
+/// cannot be asked.
+pub fn available_bytes(path: &Path) -> Option<u64> {
+    use std::os::unix::ffi::OsStrExt;
+    let path = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
+    let mut stat = std::mem::MaybeUninit::<libc::statvfs>::uninit();
+    // SAFETY: `path` is a NUL-terminated string and `stat` is a writable statvfs that the call fills on success.
+    if unsafe { libc::statvfs(path.as_ptr(), stat.as_mut_ptr()) } != 0 {
+        return None;
+    }
+    // SAFETY: statvfs returned 0, so it filled `stat`.
+    let stat = unsafe { stat.assume_init() };
+    Some(stat.f_bavail.saturating_mul(stat.f_frsize))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_space_left_on_a_real_filesystem_is_known_and_on_a_missing_path_is_not() {
+        assert!(available_bytes(Path::new("/")).is_some());
+        assert_eq!(available_bytes(Path::new("/no/such/path/here")), None);
+    }
 }

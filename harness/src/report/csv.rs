@@ -1,6 +1,6 @@
 //! CSV of a leaderboard (RFC 4180: comma-separated, CRLF-free `\n` rows, fields with a comma, quote or newline quoted).
 
-use crate::report::points;
+use crate::report::row_points;
 use harness_engine::leaderboard::Leaderboard;
 use harness_engine::rubric::Area;
 
@@ -29,11 +29,11 @@ pub fn render(board: &Leaderboard) -> String {
             e.rank.to_string(),
             e.candidate.clone(),
             e.problem.clone(),
-            points(e.total),
+            row_points(e, e.total, ""),
             e.band.map(|b| b.title().to_owned()).unwrap_or_default(),
             e.verdict.clone(),
         ];
-        row.extend(Area::ALL.iter().map(|&area| points(e.points(area))));
+        row.extend(Area::ALL.iter().map(|&area| row_points(e, e.points(area), "")));
         row.push(format!("{:.2}", e.build_secs));
         row.push(e.message.clone().unwrap_or_default());
         out.push_str(&row.iter().map(|f| field(f)).collect::<Vec<_>>().join(","));
@@ -58,7 +58,8 @@ mod tests {
         let csv = render(&Leaderboard::new(vec![entry]));
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(lines[0], HEADER.join(","));
-        assert_eq!(lines[1], "1,\"o'brien, jr\",p,0,,error,0,0,0,0,0.00,\"failed to \"\"run\"\" cargo\"");
+        // The harness failed on it: no total and no points, only why.
+        assert_eq!(lines[1], "1,\"o'brien, jr\",p,,,error,,,,,0.00,\"failed to \"\"run\"\" cargo\"");
         assert_eq!(lines.len(), 2);
     }
 }

@@ -2,7 +2,7 @@
 //! and each failure's evidence in a collapsible `<details>` block.
 
 use crate::report::model::{Report, Status, Test};
-use crate::report::{band, points, verdict};
+use crate::report::{band, points, row_points, verdict};
 use harness_engine::grade::Verdict;
 use harness_engine::leaderboard::Leaderboard;
 use harness_engine::rubric::Area;
@@ -18,13 +18,13 @@ pub fn leaderboard(board: &Leaderboard) -> String {
         "------:|".repeat(Area::ALL.len())
     );
     for e in &board.entries {
-        let areas: Vec<String> = Area::ALL.iter().map(|&a| points(e.points(a))).collect();
+        let areas: Vec<String> = Area::ALL.iter().map(|&a| row_points(e, e.points(a), "–")).collect();
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} |",
             e.rank,
             cell(&e.candidate),
-            points(e.total),
+            row_points(e, e.total, "–"),
             e.band.map_or("–", harness_engine::rubric::Band::title),
             e.verdict.replace('_', " "),
             areas.join(" | ")

@@ -111,6 +111,11 @@ pub fn points(x: f64) -> String {
     if (x - x.round()).abs() < 1e-9 { format!("{}", x.round() as i64) } else { format!("{x:.1}") }
 }
 
+/// A leaderboard row's points as [`points`], or `none` for a candidate the harness failed on: it has no score.
+pub fn row_points(entry: &harness_engine::leaderboard::Entry, x: f64, none: &str) -> String {
+    if entry.failed() { none.to_owned() } else { points(x) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,7 @@
 //! `grade-all` and `merge-reports` for a terminal: the leaderboard, a batch's summary line and its progress events.
 
 use super::table;
-use crate::report::points;
+use crate::report::{points, row_points};
 use comfy_table::{Cell, CellAlignment};
 use harness_engine::batch::{Batch, Event};
 use harness_engine::leaderboard::{Entry, Leaderboard};
@@ -17,11 +17,13 @@ pub fn leaderboard(board: &Leaderboard) -> String {
         let mut row = vec![
             Cell::new(e.rank).set_alignment(CellAlignment::Right),
             Cell::new(&e.candidate),
-            Cell::new(points(e.total)).set_alignment(CellAlignment::Right),
+            Cell::new(row_points(e, e.total, "–")).set_alignment(CellAlignment::Right),
             Cell::new(e.band.map_or("–", Band::title)),
             Cell::new(verdict_title(e)),
         ];
-        row.extend(Area::ALL.iter().map(|&a| Cell::new(points(e.points(a))).set_alignment(CellAlignment::Right)));
+        row.extend(
+            Area::ALL.iter().map(|&a| Cell::new(row_points(e, e.points(a), "–")).set_alignment(CellAlignment::Right)),
+        );
         t.add_row(row);
     }
     let mut out = format!("{t}\n");
@@ -60,6 +62,7 @@ pub fn batch_event(event: &Event) -> Option<String> {
         Event::Resumed(entry) => {
             Some(format!("skipped {} (already graded): {}", entry.candidate, entry_summary(entry)))
         }
+        Event::Fetching(fetching) => Some(super::fetching(fetching)),
         Event::Started(_) => None,
         Event::Finished { entry, secs } => {
             Some(format!("graded {}: {} in {secs:.1}s", entry.candidate, entry_summary(entry)))

@@ -7,6 +7,7 @@ mod diff;
 mod grade;
 mod history;
 mod practice;
+mod provision;
 mod quality;
 mod session;
 mod verify;
@@ -16,6 +17,7 @@ pub use batch::{batch, batch_event, entry_summary, leaderboard};
 pub use grade::grade;
 pub use history::history;
 pub use practice::{practice_start, practice_summary};
+pub use provision::fetching;
 pub use session::session_end;
 pub use verify::{mutation_progress, mutation_scores, progress, verification};
 
