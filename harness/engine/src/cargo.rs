@@ -286,12 +286,15 @@ impl Build {
 /// code being built can word. A manifest asking for a feature a dependency lacks is the candidate's, never the
 /// registry's.
 fn fault_in(stderr: &str, unsourced: &[String]) -> Option<Environment> {
-    // bubblewrap and the launcher speak first, and only when cargo never started; cargo's first line is its own.
+    // The sandbox (bubblewrap or the embedded harness-contain) and the launcher speak first, and only when cargo never
+    // started; cargo's first line is its own.
     let first = stderr.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default();
-    if first.starts_with("bwrap: execvp") || first.starts_with("harness-confine: failed to run ") {
+    let launchers = ["harness-confine: ", "harness-contain: "];
+    if first.starts_with("bwrap: execvp") || launchers.iter().any(|l| first.starts_with(&format!("{l}failed to run ")))
+    {
         return Some(Environment::MissingTool(first.to_owned()));
     }
-    if first.starts_with("bwrap: ") || first.starts_with("harness-confine: ") {
+    if first.starts_with("bwrap: ") || launchers.iter().any(|l| first.starts_with(l)) {
         return Some(Environment::Sandbox(first.to_owned()));
     }
     let texts = || std::iter::once(stderr).chain(unsourced.iter().map(String::as_str)).flat_map(str::lines);
@@ -763,6 +766,13 @@ mod tests {
         );
         let launcher = "harness-confine: failed to run cargo: No such file or directory (os error 2)\n";
         assert!(matches!(failed(launcher, Vec::new()).environment_fault(&[]), Some(Environment::MissingTool(_))));
+        let contain = "harness-contain: failed to run cargo: No such file or directory (os error 2)\n";
+        assert!(matches!(failed(contain, Vec::new()).environment_fault(&[]), Some(Environment::MissingTool(_))));
+        let unshare = "harness-contain: failed to create the sandbox's namespaces (unshare): No space left on device\n";
+        assert_eq!(
+            failed(unshare, Vec::new()).environment_fault(&[]),
+            Some(Environment::Sandbox(unshare.trim().into()))
+        );
         let linker = failed("error: could not compile `runner_1_1`\n", vec![error("linker `cc` not found", vec![])]);
         assert_eq!(linker.environment_fault(&[]), Some(Environment::MissingTool("linker `cc` not found".into())));
     }
