@@ -7,7 +7,7 @@
 use crate::support::{Run, root};
 use std::ffi::OsStr;
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 const REFERENCE: &str = "solutions/fraud-scorer/reference";
@@ -73,14 +73,6 @@ fn pruned_cargo_home(target: &Path) -> tempfile::TempDir {
     home
 }
 
-/// Where `program` is on this machine's `PATH`.
-fn on_path(program: &str) -> PathBuf {
-    std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
-        .map(|dir| dir.join(program))
-        .find(|path| path.is_file())
-        .unwrap_or_else(|| panic!("{program} is not on PATH"))
-}
-
 /// A folder every user may enter, holding `name`, an executable shell script of `body`.
 fn script(name: &str, body: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -92,18 +84,28 @@ fn script(name: &str, body: &str) -> tempfile::TempDir {
 }
 
 /// What bubblewrap says when the kernel refuses it another namespace (`user.max_user_namespaces` reached).
-const NO_NAMESPACE: &str = "bwrap: Creating new namespace failed: No space left on device";
+const NO_NAMESPACE_BWRAP: &str = "bwrap: Creating new namespace failed: No space left on device";
+/// What the embedded sandbox says then.
+const NO_NAMESPACE: &str =
+    "harness-contain: failed to create the sandbox's namespaces (unshare): No space left on device (os error 28)";
 
-/// A bubblewrap that starts the sandbox's probes but fails to create the namespaces of every build (or, with `once`,
-/// of the first build only), as a kernel out of namespaces does.
-fn failing_bwrap(once: bool) -> tempfile::TempDir {
-    let bwrap = on_path("bwrap");
-    let fail = format!("echo '{NO_NAMESPACE}' >&2; exit 1");
+/// An embedded sandbox that starts the sandbox's probes but fails to create the namespaces of every build (or, with
+/// `once`, of the first build only), as a kernel out of namespaces does: a launcher for `HARNESS_CONFINE` that fails
+/// a build and hands everything else to a copy of the harness (named instead of itself where the sandbox binds the
+/// Landlock launcher).
+fn failing_sandbox(once: bool) -> tempfile::TempDir {
+    let dir = script("harness", "");
+    let real = dir.path().join("harness-real");
+    std::fs::copy(env!("CARGO_BIN_EXE_harness"), &real).unwrap();
+    let fail = format!("echo \"{NO_NAMESPACE}\" >&2; exit 125");
     let fail = if once { format!("if mkdir \"$(dirname \"$0\")/failed\" 2>/dev/null; then {fail}; fi") } else { fail };
-    script(
-        "bwrap",
-        &format!("case \"$*\" in *--message-format=json*) {fail} ;; esac\nexec {} \"$@\"\n", bwrap.display()),
-    )
+    let real = real.display();
+    let launcher = format!(
+        "#!/bin/bash\ncase \"$*\" in *--message-format=json*) {fail} ;; esac\nargs=()\nfor arg in \"$@\"; do \
+         [ \"$arg\" = \"$0\" ] && arg={real}; args+=(\"$arg\"); done\nexec -a harness-contain {real} \"${{args[@]}}\"\n"
+    );
+    std::fs::write(dir.path().join("harness"), launcher).unwrap();
+    dir
 }
 
 #[test]
@@ -142,8 +144,7 @@ fn a_registry_cache_that_lost_a_crate_since_its_fetch_is_the_environments_fault_
 #[test]
 fn a_machine_without_a_rust_toolchain_on_its_path_is_a_harness_error() {
     let empty = tempfile::tempdir().unwrap();
-    let bwrap = on_path("bwrap");
-    let set = [("PATH", empty.path().as_os_str()), ("HARNESS_BWRAP", bwrap.as_os_str())];
+    let set = [("PATH", empty.path().as_os_str())];
     let run = harness_in(&["grade", "fraud-scorer", REFERENCE, "--format", "json"], &set, &["CARGO", "RUSTC"], &[]);
     assert_environment_error(&run, "failed to run rustc (is Rust installed?)");
 }
@@ -162,11 +163,9 @@ fn a_toolchain_without_cargo_is_a_harness_error_whether_it_fetches_or_builds() {
     std::fs::write(&rustc, format!("#!/bin/sh\n{answers}")).unwrap();
     std::fs::set_permissions(&rustc, std::fs::Permissions::from_mode(0o755)).unwrap();
     let (empty, target) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let bwrap = on_path("bwrap");
     let home = tempfile::tempdir().unwrap();
     let set = [
         ("PATH", empty.path().as_os_str()),
-        ("HARNESS_BWRAP", bwrap.as_os_str()),
         ("RUSTC", rustc.as_os_str()),
         ("HARNESS_TARGET_DIR", target.path().as_os_str()),
         ("CARGO_HOME", home.path().as_os_str()),
@@ -176,7 +175,7 @@ fn a_toolchain_without_cargo_is_a_harness_error_whether_it_fetches_or_builds() {
     assert_environment_error(&fetching, "failed to fetch the crates the runner needs (cargo could not be started");
     // With the crates recorded as fetched, the sandboxed build is where cargo is missed.
     let home = pruned_cargo_home(target.path());
-    let set = [&set[..4], &[("CARGO_HOME", home.path().as_os_str())]].concat();
+    let set = [&set[..3], &[("CARGO_HOME", home.path().as_os_str())]].concat();
     let building = harness_in(&args, &set, &["CARGO"], &[]);
     assert_environment_error(&building, "failed to build: a tool is missing");
     assert!(building.stderr.contains("cargo"), "{}", building.stderr);
@@ -220,15 +219,21 @@ fn a_full_disk_while_copying_the_candidate_is_a_harness_error() {
 
 #[test]
 fn a_sandbox_that_cannot_start_is_a_harness_error_at_the_probe_and_at_a_build() {
-    let refusing = script("bwrap", &format!("echo '{NO_NAMESPACE}' >&2\nexit 1\n"));
-    let bwrap = refusing.path().join("bwrap");
     let args = ["grade", "fraud-scorer", REFERENCE, "--format", "json"];
-    let run = harness_in(&args, &[("HARNESS_BWRAP", bwrap.as_os_str())], &[], &[]);
+    let refusing = script("harness", &format!("echo \"{NO_NAMESPACE}\" >&2\nexit 125\n"));
+    let launcher = refusing.path().join("harness");
+    let set = [("HARNESS_SANDBOX", OsStr::new("embedded")), ("HARNESS_CONFINE", launcher.as_os_str())];
+    let run = harness_in(&args, &set, &[], &[]);
+    assert_environment_error(&run, "failed to start the sandbox: the embedded sandbox cannot start here");
+    let refusing = script("bwrap", &format!("echo '{NO_NAMESPACE_BWRAP}' >&2\nexit 1\n"));
+    let bwrap = refusing.path().join("bwrap");
+    let run =
+        harness_in(&args, &[("HARNESS_SANDBOX", OsStr::new("bwrap")), ("HARNESS_BWRAP", bwrap.as_os_str())], &[], &[]);
     assert_environment_error(&run, "failed to start the sandbox: bubblewrap cannot create a sandbox here");
     // A sandbox that starts for the probes, then not for the build: today's kernel out of namespaces.
-    let failing = failing_bwrap(false);
-    let bwrap = failing.path().join("bwrap");
-    let set = [("HARNESS_BWRAP", bwrap.as_os_str()), ("CARGO_NET_OFFLINE", OsStr::new("true"))];
+    let failing = failing_sandbox(false);
+    let launcher = failing.path().join("harness");
+    let set = [("HARNESS_CONFINE", launcher.as_os_str()), ("CARGO_NET_OFFLINE", OsStr::new("true"))];
     let run = harness_in(&args, &set, &[], &[]);
     assert_environment_error(&run, &format!("failed to build: the sandbox did not start ({NO_NAMESPACE})"));
 }
@@ -270,9 +275,9 @@ fn in_a_batch_an_environment_failure_is_that_candidates_row_and_the_others_are_g
     copy_reference(&subs.join("alice"));
     copy_reference(&subs.join("bob"));
     let out = temp.path().join("out");
-    let failing = failing_bwrap(true);
-    let bwrap = failing.path().join("bwrap");
-    let set = [("HARNESS_BWRAP", bwrap.as_os_str()), ("CARGO_NET_OFFLINE", OsStr::new("true"))];
+    let failing = failing_sandbox(true);
+    let launcher = failing.path().join("harness");
+    let set = [("HARNESS_CONFINE", launcher.as_os_str()), ("CARGO_NET_OFFLINE", OsStr::new("true"))];
     let (subs_arg, out_arg) = (subs.to_str().unwrap(), out.to_str().unwrap());
     let run = harness_in(&["grade-all", "fraud-scorer", subs_arg, "--out", out_arg], &set, &[], &[]);
     assert_eq!(run.code, 5, "{}\n{}", run.stdout, run.stderr);
