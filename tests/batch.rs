@@ -241,11 +241,7 @@ fn script(args: &[&str]) -> Run {
         .env_remove("GITHUB_ACTIONS")
         .output()
         .expect("the workflow's script runs");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    Run::from(output)
 }
 
 /// A leaderboard's rows without what varies between runs (build times).

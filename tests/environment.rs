@@ -31,11 +31,7 @@ fn harness_in(args: &[&str], set: &[(&str, &OsStr)], unset: &[&str], wrapper: &[
         command.env_remove(name);
     }
     let output = command.envs(set.iter().copied()).output().expect("the harness binary runs");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    Run::from(output)
 }
 
 /// The run ended as a harness error: exit 5, nothing on stdout (no grade, no JSON), and one error line on stderr,
